@@ -1,0 +1,96 @@
+"""Officer signing keys (Ed25519).
+
+The private key lives under ``$TERGEU_HOME/keys/<officer>.pem``: encrypted with
+``TERGEU_KEY_PASSPHRASE`` when set, otherwise plain PEM with mode 0600. The public key is registered
+in the database so that anyone can verify the ledger without the private key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tergeu import settings
+from tergeu.db import Officer
+from tergeu.errors import KeyringError, NotFoundError
+
+
+def _key_file(officer: str) -> Path:
+    safe = re.sub(r"[^\w.-]+", "_", officer, flags=re.UNICODE)
+    return settings.home() / "keys" / f"{safe}.pem"
+
+
+def raw_public(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def fingerprint(public_hex: str) -> str:
+    return hashlib.sha256(bytes.fromhex(public_hex)).hexdigest()
+
+
+def new_key(session: Session, officer: str, *, overwrite: bool = False) -> Officer:
+    """Create an officer key pair and register the public half."""
+    path = _key_file(officer)
+    existing = session.scalar(select(Officer).where(Officer.name == officer))
+    if (existing or path.exists()) and not overwrite:
+        raise KeyringError(officer, key="error.key_exists")
+    private = Ed25519PrivateKey.generate()
+    passphrase = settings.get("key_passphrase")
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(passphrase.encode())
+        if passphrase
+        else serialization.NoEncryption()
+    )
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    public_hex = raw_public(private.public_key()).hex()
+    if existing:
+        existing.public_key, existing.fingerprint = public_hex, fingerprint(public_hex)
+        return existing
+    officer_row = Officer(name=officer, public_key=public_hex, fingerprint=fingerprint(public_hex))
+    session.add(officer_row)
+    session.flush()
+    return officer_row
+
+
+def ensure_key(session: Session, officer: str) -> Officer:
+    """The officer's registered key, creating one on first use (so intake never stalls on setup)."""
+    row = session.scalar(select(Officer).where(Officer.name == officer))
+    if row is not None and _key_file(officer).exists():
+        return row
+    if row is not None:
+        raise KeyringError(officer, key="error.key_missing")
+    return new_key(session, officer)
+
+
+def load_private(officer: str) -> Ed25519PrivateKey:
+    path = _key_file(officer)
+    if not path.exists():
+        raise KeyringError(officer, key="error.key_missing")
+    passphrase = settings.get("key_passphrase")
+    try:
+        key = serialization.load_pem_private_key(
+            path.read_bytes(), passphrase.encode() if passphrase else None
+        )
+    except (TypeError, ValueError) as exc:
+        raise KeyringError(officer, key="error.key_passphrase") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeyringError(officer, key="error.key_type")
+    return key
+
+
+def public_key(session: Session, officer: str) -> Officer:
+    row = session.scalar(select(Officer).where(Officer.name == officer))
+    if row is None:
+        raise NotFoundError(officer, key="error.officer_not_found")
+    return row

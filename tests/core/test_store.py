@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tergeu import store
+from tergeu.errors import EvidenceUnreadable
+
+
+@pytest.mark.parametrize("size", [0, 1, 8 * 1024 * 1024 - 1, 8 * 1024 * 1024 + 3, 20 * 1024 * 1024 + 17])
+def test_digests_match_hashlib(tmp_path: Path, size: int) -> None:
+    data = os.urandom(size)
+    src = tmp_path / "f"
+    src.write_bytes(data)
+    digests, obj = store.put(src)
+    assert digests.md5 == hashlib.md5(data).hexdigest()
+    assert digests.sha1 == hashlib.sha1(data).hexdigest()
+    assert digests.sha256 == hashlib.sha256(data).hexdigest()
+    assert digests.size == size
+    assert obj.read_bytes() == data
+    assert obj.name == digests.sha256 and obj.parent.name == digests.sha256[2:4]
+    assert not os.stat(obj).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    assert src.read_bytes() == data  # original untouched
+
+
+def test_same_content_stored_once(tmp_path: Path) -> None:
+    (tmp_path / "a").write_bytes(b"same")
+    (tmp_path / "b").write_bytes(b"same")
+    _, one = store.put(tmp_path / "a")
+    _, two = store.put(tmp_path / "b")
+    assert one == two
+    assert not list((store.store_root() / "tmp").iterdir())
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(EvidenceUnreadable) as info:
+        store.put(tmp_path / "nope")
+    assert "nope" in info.value.message()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
+    f = tmp_path / "locked"
+    f.write_bytes(b"x")
+    f.chmod(0)
+    with pytest.raises(EvidenceUnreadable) as info:
+        store.put(f)
+    assert "locked" in info.value.message()
