@@ -22,14 +22,14 @@ demo: $(VENV)/.installed
 	$(BIN)/tergeu demo
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/python -m ruff check src tests benchmarks
+	$(BIN)/python -m ruff format --check src tests benchmarks
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy src/tergeu
+	$(BIN)/python -m mypy src/tergeu
 
 pytest: $(VENV)/.installed-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

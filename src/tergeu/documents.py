@@ -15,8 +15,49 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Block = tuple[str, object]
 Format = Literal["pdf", "docx", "html"]
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class Bullets:
+    items: list[str]
+
+
+@dataclass
+class KeyValues:
+    rows: list[tuple[str, str]]
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[float] | None = None
+
+
+@dataclass
+class Mono:
+    text: str
+
+
+@dataclass
+class Image:
+    path: Path
+    caption: str = ""
+
+
+Block = Heading | Paragraph | Bullets | KeyValues | Table | Mono | Image
 
 
 @dataclass
@@ -28,31 +69,31 @@ class Document:
     footer: str = ""
 
     def heading(self, text: str, level: int = 1) -> Document:
-        self.blocks.append(("heading", (text, level)))
+        self.blocks.append(Heading(text, level))
         return self
 
     def paragraph(self, text: str) -> Document:
-        self.blocks.append(("paragraph", text))
+        self.blocks.append(Paragraph(text))
         return self
 
     def bullets(self, items: list[str]) -> Document:
-        self.blocks.append(("bullets", items))
+        self.blocks.append(Bullets(items))
         return self
 
     def keyvalues(self, rows: list[tuple[str, str]]) -> Document:
-        self.blocks.append(("keyvalues", rows))
+        self.blocks.append(KeyValues(rows))
         return self
 
     def table(self, header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> Document:
-        self.blocks.append(("table", (header, rows, widths)))
+        self.blocks.append(Table(header, rows, widths))
         return self
 
     def mono(self, text: str) -> Document:
-        self.blocks.append(("mono", text))
+        self.blocks.append(Mono(text))
         return self
 
     def image(self, path: Path, caption: str = "") -> Document:
-        self.blocks.append(("image", (path, caption)))
+        self.blocks.append(Image(path, caption))
         return self
 
 
@@ -106,30 +147,24 @@ def _pdf(doc: Document, path: Path) -> None:
         pdf.set_font("DejaVu", "", 10)
         pdf.multi_cell(width, 5, doc.subtitle, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    for kind, value in doc.blocks:
-        if kind == "heading":
-            text, level = value  # type: ignore[misc]
+    for block in doc.blocks:
+        if isinstance(block, Heading):
             pdf.ln(2)
-            pdf.set_font("DejaVu", "B", 13 if level == 1 else 11)
-            pdf.multi_cell(width, 7, str(text), new_x="LMARGIN", new_y="NEXT")
-        elif kind == "paragraph":
+            pdf.set_font("DejaVu", "B", 13 if block.level == 1 else 11)
+            pdf.multi_cell(width, 7, block.text, new_x="LMARGIN", new_y="NEXT")
+        elif isinstance(block, Paragraph):
             pdf.set_font("DejaVu", "", 10)
-            pdf.multi_cell(width, 5, str(value), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5, block.text, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
-        elif kind == "bullets":
+        elif isinstance(block, Bullets):
             pdf.set_font("DejaVu", "", 10)
-            for item in value:  # type: ignore[attr-defined]
+            for item in block.items:
                 pdf.multi_cell(width, 5, f"•  {item}", new_x="LMARGIN", new_y="NEXT")
-        elif kind == "mono":
+        elif isinstance(block, Mono):
             pdf.set_font("DejaVuMono", "", 8)
-            pdf.multi_cell(width, 4, str(value), new_x="LMARGIN", new_y="NEXT")
-        elif kind in ("keyvalues", "table"):
-            if kind == "keyvalues":
-                header: list[str] = []
-                rows = [list(r) for r in value]  # type: ignore[attr-defined]
-                widths: list[float] | None = [1.0, 2.2]
-            else:
-                header, rows, widths = value  # type: ignore[misc]
+            pdf.multi_cell(width, 4, block.text, new_x="LMARGIN", new_y="NEXT")
+        elif isinstance(block, KeyValues | Table):
+            header, rows, widths = _grid(block)
             pdf.set_font("DejaVu", "", 8)
             n = max((len(r) for r in [header, *rows] if r), default=1)
             col_widths = tuple(widths) if widths and len(widths) == n else None
@@ -144,13 +179,18 @@ def _pdf(doc: Document, path: Path) -> None:
                     for cell in r:
                         row.cell(str(cell))
             pdf.ln(2)
-        elif kind == "image":
-            img, caption = value  # type: ignore[misc]
-            pdf.image(str(img), w=min(width, 170))
-            if caption:
+        elif isinstance(block, Image):
+            pdf.image(str(block.path), w=min(width, 170))
+            if block.caption:
                 pdf.set_font("DejaVu", "", 8)
-                pdf.multi_cell(width, 4, str(caption), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(width, 4, block.caption, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
+
+
+def _grid(block: KeyValues | Table) -> tuple[list[str], list[list[str]], list[float] | None]:
+    if isinstance(block, KeyValues):
+        return [], [[k, v] for k, v in block.rows], [1.0, 2.2]
+    return block.header, block.rows, block.widths
 
 
 def _docx(doc: Document, path: Path) -> None:
@@ -166,26 +206,21 @@ def _docx(doc: Document, path: Path) -> None:
     d.add_heading(doc.title, 0)
     if doc.subtitle:
         d.add_paragraph(doc.subtitle)
-    for kind, value in doc.blocks:
-        if kind == "heading":
-            text, level = value  # type: ignore[misc]
-            d.add_heading(str(text), int(level))
-        elif kind == "paragraph":
-            d.add_paragraph(str(value))
-        elif kind == "bullets":
-            for item in value:  # type: ignore[attr-defined]
-                d.add_paragraph(str(item), style="List Bullet")
-        elif kind == "mono":
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            d.add_heading(block.text, block.level)
+        elif isinstance(block, Paragraph):
+            d.add_paragraph(block.text)
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                d.add_paragraph(item, style="List Bullet")
+        elif isinstance(block, Mono):
             p = d.add_paragraph()
-            run = p.add_run(str(value))
+            run = p.add_run(block.text)
             run.font.name = "DejaVu Sans Mono"
             run.font.size = Pt(8)
-        elif kind in ("keyvalues", "table"):
-            if kind == "keyvalues":
-                header: list[str] = []
-                rows = [list(r) for r in value]  # type: ignore[attr-defined]
-            else:
-                header, rows, _ = value  # type: ignore[misc]
+        elif isinstance(block, KeyValues | Table):
+            header, rows, _ = _grid(block)
             all_rows = [header, *rows] if header else rows
             ncols = max((len(r) for r in all_rows), default=1)
             table = d.add_table(rows=0, cols=ncols)
@@ -197,11 +232,10 @@ def _docx(doc: Document, path: Path) -> None:
                     if header and i == 0:
                         for run in cells[j].paragraphs[0].runs:
                             run.bold = True
-        elif kind == "image":
-            img, caption = value  # type: ignore[misc]
-            d.add_picture(str(img), width=docx.shared.Cm(15))
-            if caption:
-                d.add_paragraph(str(caption))
+        elif isinstance(block, Image):
+            d.add_picture(str(block.path), width=docx.shared.Cm(15))
+            if block.caption:
+                d.add_paragraph(block.caption)
     if doc.footer:
         d.sections[0].footer.paragraphs[0].text = doc.footer
     d.save(str(path))
@@ -221,30 +255,31 @@ def to_html(doc: Document) -> str:
     ]
     if doc.subtitle:
         parts.append(f"<p><em>{e(doc.subtitle)}</em></p>")
-    for kind, value in doc.blocks:
-        if kind == "heading":
-            text, level = value  # type: ignore[misc]
-            parts.append(f"<h{int(level) + 1}>{e(str(text))}</h{int(level) + 1}>")
-        elif kind == "paragraph":
-            parts.append(f"<p>{e(str(value))}</p>")
-        elif kind == "bullets":
-            parts.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in value) + "</ul>")  # type: ignore[attr-defined]
-        elif kind == "mono":
-            parts.append(f"<pre>{e(str(value))}</pre>")
-        elif kind == "keyvalues":
-            rows = "".join(f"<tr><th>{e(str(k))}</th><td>{e(str(v))}</td></tr>" for k, v in value)  # type: ignore[attr-defined]
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            parts.append(f"<h{block.level + 1}>{e(block.text)}</h{block.level + 1}>")
+        elif isinstance(block, Paragraph):
+            parts.append(f"<p>{e(block.text)}</p>")
+        elif isinstance(block, Bullets):
+            parts.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in block.items) + "</ul>")
+        elif isinstance(block, Mono):
+            parts.append(f"<pre>{e(block.text)}</pre>")
+        elif isinstance(block, KeyValues):
+            rows = "".join(f"<tr><th>{e(str(k))}</th><td>{e(str(v))}</td></tr>" for k, v in block.rows)
             parts.append(f"<table>{rows}</table>")
-        elif kind == "table":
-            header, rows_, _ = value  # type: ignore[misc]
-            head = "<tr>" + "".join(f"<th>{e(str(h))}</th>" for h in header) + "</tr>" if header else ""
-            body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in rows_)
+        elif isinstance(block, Table):
+            head = (
+                "<tr>" + "".join(f"<th>{e(str(h))}</th>" for h in block.header) + "</tr>"
+                if block.header
+                else ""
+            )
+            body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in block.rows)
             parts.append(f"<table>{head}{body}</table>")
-        elif kind == "image":
-            img, caption = value  # type: ignore[misc]
-            data = base64.b64encode(Path(img).read_bytes()).decode()
-            mime = "image/svg+xml" if str(img).endswith(".svg") else "image/png"
-            parts.append(f'<figure><img alt="{e(str(caption))}" src="data:{mime};base64,{data}">')
-            parts.append(f"<figcaption>{e(str(caption))}</figcaption></figure>")
+        elif isinstance(block, Image):
+            data = base64.b64encode(Path(block.path).read_bytes()).decode()
+            mime = "image/svg+xml" if str(block.path).endswith(".svg") else "image/png"
+            parts.append(f'<figure><img alt="{e(block.caption)}" src="data:{mime};base64,{data}">')
+            parts.append(f"<figcaption>{e(block.caption)}</figcaption></figure>")
     if doc.footer:
         parts.append(f"<footer>{e(doc.footer)}</footer>")
     parts.append("</body></html>")

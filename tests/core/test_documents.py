@@ -34,7 +34,9 @@ def test_docx_has_kazakh_text(tmp_path: Path) -> None:
 
     path = write(_doc(), tmp_path / "p.docx")
     d = docx.Document(str(path))
-    text = "\n".join(p.text for p in d.paragraphs) + "\n".join(c.text for t in d.tables for r in t.rows for c in r.cells)
+    text = "\n".join(p.text for p in d.paragraphs) + "\n".join(
+        c.text for t in d.tables for r in t.rows for c in r.cells
+    )
     assert KAZ in text and "ab" * 32 in text
     assert zipfile.is_zipfile(path)
 
