@@ -46,7 +46,7 @@ def _root(
 ) -> None:
     if lang:
         os.environ["TERGEU_LANG"] = lang
-    settings.get("lang")  # validate early
+    settings.validate_all()
 
 
 def _officer(by: str | None) -> str:
@@ -81,7 +81,7 @@ def case_list() -> None:
             return
         table = Table()
         for key in ("number", "title", "status", "articles", "evidence", "created"):
-            table.add_column(t(f"cli.col.{key}"))
+            table.add_column(t(f"cli.col.{key}"), no_wrap=key in ("number", "created"))
         for c in cases:
             table.add_row(
                 c.number,

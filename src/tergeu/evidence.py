@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pwd
 import socket
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,11 @@ from tergeu import __version__, custody, settings, store
 from tergeu.db import Case, EvidenceItem
 from tergeu.errors import EvidenceUnreadable, TergeuError
 from tergeu.executor import get_executor
+
+#: Items are committed in batches (each with its own custody entry) so that a killed intake keeps
+#: what was finished; a batch closes after this many items or seconds.
+BATCH_ITEMS = 200
+BATCH_SECONDS = 2.0
 
 
 @dataclass
@@ -94,7 +100,7 @@ def add_evidence(
     on_bytes: Callable[[int], None] | None = None,
     on_item: Callable[[str, int], None] | None = None,
 ) -> IntakeResult:
-    """Ingest ``paths`` into ``case``; one signed ``acquired`` custody entry covers the run."""
+    """Ingest ``paths`` into ``case``; each committed batch carries one signed ``acquired`` entry."""
     result = IntakeResult()
     files = [p.resolve() for p in expand(paths)]
     known = {
@@ -117,6 +123,8 @@ def add_evidence(
     else:
         executor = get_executor(len(todo))
         outcomes = executor.run(ingest_task, [(str(f), home) for f in todo])
+    batch: list[EvidenceItem] = []
+    last_commit = time.monotonic()
     for (path_str, _), outcome in outcomes:
         if isinstance(outcome, BaseException):
             msg = (
@@ -126,52 +134,76 @@ def add_evidence(
             )
             result.failed.append((path_str, msg))
             continue
-        d: store.Digests = outcome["digests"]
-        facts = outcome["facts"]
-        item = EvidenceItem(
-            case_id=case.id,
-            sha256=d.sha256,
-            sha1=d.sha1,
-            md5=d.md5,
-            size=d.size,
-            original_path=path_str,
-            name=Path(path_str).name,
-            source=source,
-            note=note,
-            mtime=facts["mtime"],
-            atime=facts["atime"],
-            ctime=facts["ctime"],
-            birthtime=facts["birthtime"],
-            owner=facts["owner"],
-            mode=facts["mode"],
-            acquired_by=officer,
-            acquisition_host=host,
-            tool_version=f"tergeu {__version__}",
-        )
-        session.add(item)
-        session.flush()
-        result.added.append(item)
-        result.bytes_read += d.size
+        batch.append(_item(case, outcome, officer, source, note, host))
+        result.bytes_read += outcome["digests"].size
         if on_item:
-            on_item(path_str, d.size)
-    if result.added:
-        custody.append(
-            session,
-            case,
-            officer,
-            "acquired",
-            [i.id for i in result.added],
-            {
-                "source": source,
-                "note": note,
-                "host": host,
-                "items": [
-                    {"id": i.id, "path": i.original_path, "sha256": i.sha256, "size": i.size}
-                    for i in result.added
-                ],
-            },
-        )
+            on_item(path_str, outcome["digests"].size)
+        if len(batch) >= BATCH_ITEMS or time.monotonic() - last_commit > BATCH_SECONDS:
+            _record(session, case, batch, officer, source, note, host, result)
+            batch, last_commit = [], time.monotonic()
+    if batch:
+        _record(session, case, batch, officer, source, note, host, result)
     return result
+
+
+def _item(
+    case: Case, outcome: dict[str, Any], officer: str, source: str, note: str, host: str
+) -> EvidenceItem:
+    d: store.Digests = outcome["digests"]
+    facts = outcome["facts"]
+    return EvidenceItem(
+        case_id=case.id,
+        sha256=d.sha256,
+        sha1=d.sha1,
+        md5=d.md5,
+        size=d.size,
+        original_path=outcome["path"],
+        name=Path(outcome["path"]).name,
+        source=source,
+        note=note,
+        mtime=facts["mtime"],
+        atime=facts["atime"],
+        ctime=facts["ctime"],
+        birthtime=facts["birthtime"],
+        owner=facts["owner"],
+        mode=facts["mode"],
+        acquired_by=officer,
+        acquisition_host=host,
+        tool_version=f"tergeu {__version__}",
+    )
+
+
+def _record(
+    session: Session,
+    case: Case,
+    batch: list[EvidenceItem],
+    officer: str,
+    source: str,
+    note: str,
+    host: str,
+    result: IntakeResult,
+) -> None:
+    """Items and their signed ``acquired`` entry are committed together: never one without the other."""
+    batch.sort(key=lambda i: i.original_path)
+    session.add_all(batch)
+    session.flush()
+    custody.append(
+        session,
+        case,
+        officer,
+        "acquired",
+        [i.id for i in batch],
+        {
+            "source": source,
+            "note": note,
+            "host": host,
+            "items": [
+                {"id": i.id, "path": i.original_path, "sha256": i.sha256, "size": i.size} for i in batch
+            ],
+        },
+    )
+    session.commit()
+    result.added.extend(batch)
 
 
 def _inline(path: Path, on_bytes: Callable[[int], None] | None) -> dict[str, Any] | BaseException:

@@ -85,11 +85,12 @@ class DaskExecutor:
         listed = list(items)
         futures = self.client.map(fn, listed, pure=False)
         index = {f.key: item for f, item in zip(futures, listed, strict=True)}
-        for fut in dask_completed(futures):
-            if fut.status == "error":
-                yield index[fut.key], fut.exception()
-            else:
-                yield index[fut.key], fut.result()
+        with self.client.as_current():
+            for fut in dask_completed(futures):
+                if fut.status == "error":
+                    yield index[fut.key], fut.exception()
+                else:
+                    yield index[fut.key], fut.result()
 
     def close(self) -> None:
         self.client.close()

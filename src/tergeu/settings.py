@@ -69,6 +69,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Passphrase that encrypts officer private keys; empty stores them 0600.",
         secret=True,
     ),
+    Setting(
+        "fsync",
+        True,
+        "Flush each stored evidence copy to disk before recording it (off only for benchmarks or scratch work).",
+        _bool,
+    ),
     Setting("officer", "", "Default officer name for custody entries when --by is not given."),
     Setting("unit", "Cyber unit", "Name of the investigating unit, used in documents and exports."),
     Setting("upload_max_mib", 50, "Largest file accepted by the web portal, in MiB.", _positive_int),
@@ -97,6 +103,12 @@ def get(name: str) -> Any:
         return setting.parse(raw)
     except ValueError as exc:
         raise ConfigError(f"{setting.env}={raw!r}: {exc}", key="error.config") from exc
+
+
+def validate_all() -> None:
+    """Fail early, naming the variable, when any TERGEU_* value is unusable."""
+    for s in SETTINGS:
+        get(s.name)
 
 
 def home() -> Path:

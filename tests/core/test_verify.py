@@ -52,7 +52,7 @@ def test_clean_case_verifies(case_with_evidence: str) -> None:
 
 def test_flipped_byte_in_store_is_named(case_with_evidence: str) -> None:
     with session_scope() as s:
-        item = get_case(s, case_with_evidence).evidence[1]
+        item = next(i for i in get_case(s, case_with_evidence).evidence if i.name == "b.bin")
         path, name = store.object_path(item.sha256), item.name
     os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
     data = bytearray(path.read_bytes())
