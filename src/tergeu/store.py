@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Queue
+from typing import Any
 
 from tergeu import settings
 from tergeu.errors import EvidenceUnreadable, IntegrityFailure, StorageError
@@ -153,6 +154,13 @@ def _open_source(src: Path) -> int:
         raise EvidenceUnreadable(str(exc), path=src) from exc
 
 
+def _digest_into(hasher: Any) -> Callable[[memoryview, int], None]:
+    def update(view: memoryview, _offset: int) -> None:
+        hasher.update(view)
+
+    return update
+
+
 def hash_and_copy(src: Path, dst: Path | None, progress: Callable[[int], None] | None = None) -> Digests:
     """Read ``src`` once; hash it three ways and, when ``dst`` is given, write and check the copy.
 
@@ -163,7 +171,7 @@ def hash_and_copy(src: Path, dst: Path | None, progress: Callable[[int], None] |
     size = _chunk_size()
     ring = [bytearray(size) for _ in range(RING)]
     hashers = [hashlib.new(n) for n in ALGORITHMS]
-    stages = [_Stage(lambda v, _o, h=h: h.update(v)) for h in hashers]
+    stages = [_Stage(_digest_into(h)) for h in hashers]
     writer = _Writer(dst, size, bool(settings.get("fsync"))) if dst is not None else None
     if writer is not None:
         stages.append(_Stage(writer))
