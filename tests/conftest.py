@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+os.environ.setdefault("COLUMNS", "200")  # Rich tables in CLI output unwrapped for assertions
+
 DATA = Path(__file__).parent / "data"
 SHARED_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "samples"
 

@@ -225,6 +225,20 @@ def custody_transfer(
         )
 
 
+@custody_app.command("seal")
+def custody_seal(case: str, by: str = typer.Option(None, "--by", help="Officer sealing the ledger.")) -> None:
+    """Append a signed ``sealed`` entry carrying the Merkle root of every entry before it."""
+    from tergeu import custody
+    from tergeu.cases import get_case
+
+    with session_scope() as s:
+        c = get_case(s, case)
+        rows = custody.entries(s, c)
+        root = custody.merkle_root([e.entry_hash for e in rows])
+        entry = custody.append(s, c, _officer(by), "sealed", [], {"merkle_root": root, "entries": len(rows)})
+        console.print(t("cli.sealed", case=c.number, seal=root, entries=len(rows), seq=entry.seq))
+
+
 @custody_app.command("export")
 def custody_export(case: str, out: Path = typer.Option(..., "--out", help="Folder to write.")) -> None:
     """Write the ledger, public keys, seal and a kk/ru/en verification procedure."""

@@ -70,6 +70,7 @@ def test_intake_transfer_verify_export(tmp_path: Path) -> None:
         "evidence", "add", number, str(src), "--by", "Lt. Seitkali"
     )
     run("custody", "transfer", number, "all", "--from", "Lt. Seitkali", "--to", "Expert Omarova")
+    assert "sealed" in run("custody", "seal", number, "--by", "Expert Omarova")
     log = run("custody", "log", number)
     assert "acquired" in log and "transferred" in log and "Expert Omarova" in log
     assert "Verification OK" in run("verify", number)
