@@ -50,3 +50,25 @@ def test_every_module_has_a_docstring() -> None:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         assert ast.get_docstring(tree), f"{path} lacks a module docstring"
+
+
+def test_every_plugin_class_is_registered() -> None:
+    """A parser/reader/detector/exporter class that exists but is not registered is a bug."""
+    import importlib
+    import pkgutil
+
+    import tergeu
+
+    registered = {obj for group in plugins.GROUPS for obj in plugins.registry(group).values()}
+    for info in pkgutil.walk_packages(tergeu.__path__, "tergeu."):
+        if ".migrations" in info.name or info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for obj in vars(module).values():
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, plugins.Plugin)
+                and obj.__module__ == module.__name__
+                and obj.name
+            ):
+                assert obj in registered, f"{obj.__module__}.{obj.__qualname__} is not registered as an entry point"
