@@ -71,4 +71,6 @@ def test_every_plugin_class_is_registered() -> None:
                 and obj.__module__ == module.__name__
                 and obj.name
             ):
-                assert obj in registered, f"{obj.__module__}.{obj.__qualname__} is not registered as an entry point"
+                assert obj in registered, (
+                    f"{obj.__module__}.{obj.__qualname__} is not registered as an entry point"
+                )
