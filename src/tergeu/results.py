@@ -62,24 +62,13 @@ def save_events(session: Session, case: Case, events: Iterable[Event], batch: in
             }
         )
         if len(rows) >= batch:
-            session.execute(insert(EventRow), _bind_events(rows))
+            session.execute(insert(EventRow), rows)
             n += len(rows)
             rows = []
     if rows:
-        session.execute(insert(EventRow), _bind_events(rows))
+        session.execute(insert(EventRow), rows)
         n += len(rows)
     return n
-
-
-def _bind_events(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    # Core inserts bypass the ORM type, so convert aware UTC to naive UTC here.
-    from datetime import UTC, datetime
-
-    for r in rows:
-        ts = r["ts"]
-        if isinstance(ts, datetime):
-            r["ts"] = ts.astimezone(UTC).replace(tzinfo=None)
-    return rows
 
 
 def save_identifiers(session: Session, case: Case, identifiers: Iterable[Identifier]) -> int:
