@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tergeu import results
 from tergeu.cases import new_case
 from tergeu.db import EventRow, FindingRow, IdentifierRow, ParseWarningRow, session_scope
-from tergeu.records import EvidenceRef, Event, Finding, Identifier, ParseWarning
+from tergeu.records import Event, EvidenceRef, Finding, Identifier, ParseWarning
 
 
 def test_round_trip(db_url: str) -> None:
