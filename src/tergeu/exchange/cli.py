@@ -1,0 +1,128 @@
+"""Commands of the exchange area: ``tergeu export``, ``import``, ``taxii`` and ``request``.
+
+Thin wrappers: the work is in :mod:`tergeu.exchange.stix`, ``misp``, ``taxii``, ``matching`` and
+``preservation``. Every command that touches a case records it in the custody ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import typer
+
+from tergeu.console import console, err_console, new_app
+from tergeu.db import session_scope
+from tergeu.i18n import t
+
+export_app = new_app(help="Export a case for partners: STIX 2.1 or MISP event JSON.")
+import_app = new_app(help="Import partners' indicators (STIX 2.1, MISP) and match them against every case.")
+taxii_app = new_app(help="Push a case to, or pull indicators from, a TAXII 2.1 collection.")
+request_app = new_app(help="Draft requests to foreign providers (preservation, Budapest Convention art. 29).")
+
+TLP_HELP = "TLP marking: clear, green, amber or red."
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _record_export(case_ref: str, fmt: str, out: Path, tlp: str, by: str | None) -> None:
+    from tergeu import custody
+    from tergeu.cases import get_case
+    from tergeu.exchange.casedata import officer
+
+    with session_scope() as s:
+        case = get_case(s, case_ref)
+        custody.append(
+            s,
+            case,
+            officer(by),
+            "exported",
+            [],
+            {"format": fmt, "file": out.name, "sha256": _sha256(out), "tlp": tlp},
+        )
+
+
+@export_app.command("stix")
+def export_stix(
+    case: str,
+    out: Path = typer.Option(..., "--out", help="Bundle file to write (.json)."),
+    tlp: str = typer.Option("amber", "--tlp", help=TLP_HELP),
+    by: str = typer.Option(None, "--by", help="Officer recorded in the custody ledger."),
+) -> None:
+    """Write the case as a STIX 2.1 bundle (identity, report, incident, indicators, observed-data)."""
+    from tergeu.cases import get_case
+    from tergeu.exchange.stix import export_case, tlp_marking
+
+    tlp_marking(tlp)
+    with session_scope() as s:
+        path = export_case(s, get_case(s, case), out, tlp)
+    _record_export(case, "stix-2.1", path, tlp, by)
+    console.print(t("exchange.exported", fmt="STIX 2.1", out=path, sha=_sha256(path)))
+
+
+@export_app.command("misp")
+def export_misp(
+    case: str,
+    out: Path = typer.Option(..., "--out", help="MISP event file to write (.json)."),
+    tlp: str = typer.Option("amber", "--tlp", help=TLP_HELP),
+    by: str = typer.Option(None, "--by", help="Officer recorded in the custody ledger."),
+) -> None:
+    """Write the case as a MISP event (attributes, objects, tags, TLP) for import into MISP."""
+    from tergeu.cases import get_case
+    from tergeu.exchange.misp import export_case
+    from tergeu.exchange.stix import tlp_marking
+
+    tlp_marking(tlp)
+    with session_scope() as s:
+        path = export_case(s, get_case(s, case), out, tlp)
+    _record_export(case, "misp-json", path, tlp, by)
+    console.print(t("exchange.exported", fmt="MISP", out=path, sha=_sha256(path)))
+
+
+def _print_match(result: object) -> None:
+    from tergeu.exchange.matching import MatchResult
+
+    assert isinstance(result, MatchResult)
+    for w in result.warnings:
+        err_console.print(f"[yellow]![/] {w.path}: {w.message}", soft_wrap=True)
+    console.print(
+        t("exchange.import_done", indicators=result.indicators, hits=result.total, cases=len(result.hits))
+    )
+    for number, n in result.hits.items():
+        console.print(f"  {number}: {n}")
+
+
+@import_app.command("stix")
+def import_stix(
+    file: Path = typer.Argument(..., help="STIX 2.x bundle (JSON)."),
+    by: str = typer.Option(None, "--by", help="Officer recorded in the custody ledger."),
+) -> None:
+    """Match a partner's STIX indicators against every case; hits become findings (analyzer exchange)."""
+    from tergeu.exchange.casedata import officer
+    from tergeu.exchange.matching import from_stix, match
+    from tergeu.exchange.stix import read_bundle
+
+    indicators, warnings = from_stix(read_bundle(file), file.name)
+    with session_scope() as s:
+        result = match(s, indicators, "stix-indicator", officer(by))
+    result.warnings = warnings
+    _print_match(result)
+
+
+@import_app.command("misp")
+def import_misp(
+    file: Path = typer.Argument(..., help="MISP event JSON."),
+    by: str = typer.Option(None, "--by", help="Officer recorded in the custody ledger."),
+) -> None:
+    """Match a partner's MISP attributes against every case; hits become findings (analyzer exchange)."""
+    from tergeu.exchange.casedata import officer
+    from tergeu.exchange.matching import match
+    from tergeu.exchange.misp import indicators_from_file
+
+    indicators, warnings = indicators_from_file(file)
+    with session_scope() as s:
+        result = match(s, indicators, "misp-attribute", officer(by))
+    result.warnings = warnings
+    _print_match(result)
