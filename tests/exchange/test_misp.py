@@ -51,7 +51,7 @@ def test_import_partner_event(tmp_path: Path) -> None:
 
     from tergeu.db import FindingRow, session_scope
 
-    built = build_case(tmp_path)
+    build_case(tmp_path)
     partner = MISPEvent()
     partner.info = "Partner CERT: vishing campaign"
     partner.add_attribute("domain|ip", f"{DOMAIN}|198.51.100.9")

@@ -47,6 +47,7 @@ class CaseData:
     identifiers: list[IdentifierView]
     findings: list[FindingRow]
     linked: dict[str, list[tuple[str, str]]]  # other case number -> [(type, shown value)]
+    all_findings: list[FindingRow] = field(default_factory=list)  # including partner matches
 
     @property
     def unit(self) -> str:
@@ -93,7 +94,11 @@ def load(session: Session, case: Case) -> CaseData:
     findings = list(
         session.scalars(select(FindingRow).where(FindingRow.case_id == case.id).order_by(FindingRow.id))
     )
-    return CaseData(case, evidence, list(merged.values()), findings, linked_cases(session, case, merged))
+    # Matches of partners' indicators carry the partner's TLP; they are never re-shared.
+    shared_findings = [f for f in findings if f.analyzer != "exchange"]
+    return CaseData(
+        case, evidence, list(merged.values()), shared_findings, linked_cases(session, case, merged), findings
+    )
 
 
 def linked_cases(

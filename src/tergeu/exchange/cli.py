@@ -126,3 +126,92 @@ def import_misp(
         result = match(s, indicators, "misp-attribute", officer(by))
     result.warnings = warnings
     _print_match(result)
+
+
+@taxii_app.command("push")
+def taxii_push(
+    case: str,
+    server: str = typer.Option(..., "--server", help="TAXII 2.1 discovery URL (…/taxii2/) or API root URL."),
+    collection_id: str = typer.Option(..., "--collection", help="Collection id."),
+    tlp: str = typer.Option("amber", "--tlp", help=TLP_HELP),
+    user: str = typer.Option(None, "--user", help="User name (default TERGEU_TAXII_USER)."),
+    by: str = typer.Option(None, "--by", help="Officer recorded in the custody ledger."),
+) -> None:
+    """Send the case's STIX 2.1 bundle to a TAXII collection."""
+    from tergeu import custody
+    from tergeu.cases import get_case
+    from tergeu.exchange.casedata import load, officer
+    from tergeu.exchange.stix import build_bundle, tlp_marking
+    from tergeu.exchange.taxii import collection, push
+
+    tlp_marking(tlp)
+    with session_scope() as s:
+        c = get_case(s, case)
+        bundle = build_bundle(load(s, c), tlp).serialize()
+    result = push(collection(server, collection_id, user), bundle)
+    with session_scope() as s:
+        custody.append(
+            s,
+            get_case(s, case),
+            officer(by),
+            "exported",
+            [],
+            {
+                "format": "taxii-2.1",
+                "server": server,
+                "collection": collection_id,
+                "tlp": tlp,
+                "sha256": hashlib.sha256(bundle.encode()).hexdigest(),
+                "objects": result.total,
+            },
+        )
+    console.print(
+        t(
+            "exchange.taxii_pushed",
+            status=result.status,
+            success=result.success,
+            total=result.total,
+            failure=result.failure,
+        )
+    )
+
+
+@taxii_app.command("pull")
+def taxii_pull(
+    server: str = typer.Option(..., "--server", help="TAXII 2.1 discovery URL (…/taxii2/) or API root URL."),
+    collection_id: str = typer.Option(..., "--collection", help="Collection id."),
+    added_after: str = typer.Option(
+        None, "--added-after", help="Only objects added after this time (RFC 3339)."
+    ),
+    user: str = typer.Option(None, "--user", help="User name (default TERGEU_TAXII_USER)."),
+    save: Path = typer.Option(None, "--save", help="Also keep the pulled objects as a bundle file."),
+    by: str = typer.Option(None, "--by", help="Officer recorded in the custody ledger."),
+) -> None:
+    """Fetch a TAXII collection and match its indicators against every case."""
+    import json
+
+    from tergeu.exchange.casedata import officer
+    from tergeu.exchange.matching import from_stix, match
+    from tergeu.exchange.taxii import collection, pull
+
+    objects = pull(collection(server, collection_id, user), added_after)
+    console.print(t("exchange.taxii_pulled", n=len(objects)))
+    if save:
+        save.parent.mkdir(parents=True, exist_ok=True)
+        save.write_text(
+            json.dumps(
+                {
+                    "type": "bundle",
+                    "id": "bundle--" + __import__("uuid").uuid4().__str__(),
+                    "objects": objects,
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
+    indicators, warnings = from_stix(objects, f"taxii:{server}#{collection_id}")
+    with session_scope() as s:
+        result = match(s, indicators, "taxii-indicator", officer(by))
+    result.warnings = warnings
+    _print_match(result)

@@ -177,7 +177,11 @@ def match(session: Session, indicators: list[Indicator], method: str, actor: str
     cases = {c.id: c for c in session.scalars(select(Case))}
     seen = _already(session)
     per_case: dict[int, list[Finding]] = {}
+    from tergeu.exchange.stix import stix_id
+
     for case_id, ind, value, ref, where in _hits(session, exact, nets):
+        if ind.ref_id == stix_id("indicator", cases[case_id].number, ind.type, value):
+            continue  # our own export of this very case coming back (e.g. a shared TAXII collection)
         key = (case_id, ind.ref_id, ind.type, shown_value(ind.type, value) if ind.type == "card" else value)
         if key in seen:
             continue

@@ -186,11 +186,8 @@ def load_events(path: Path) -> list[Any]:
     events = []
     for n, item in enumerate(items):
         body = item.get("Event", item) if isinstance(item, dict) else None
-        if (
-            not isinstance(body, dict)
-            or ("info" not in body
-            and "Attribute" not in body
-            and "Object" not in body)
+        if not isinstance(body, dict) or (
+            "info" not in body and "Attribute" not in body and "Object" not in body
         ):
             raise InputError(f"item {n} is not a MISP event (no Event/info/Attribute)", path=path, offset=0)
         event = MISPEvent()

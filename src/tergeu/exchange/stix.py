@@ -69,7 +69,7 @@ def tlp_marking(level: str) -> Any:
         raise InputError(f"unknown TLP level {level!r}; use clear, green, amber or red") from None
 
 
-def _sid(kind: str, *parts: str) -> str:
+def stix_id(kind: str, *parts: str) -> str:
     return f"{kind}--{uuid.uuid5(NAMESPACE, '|'.join(parts))}"
 
 
@@ -124,7 +124,7 @@ def build_bundle(data: CaseData, tlp: str = "amber") -> stix2.Bundle:
     marks = [marking.id]
     created = _ts(case.created_at)
     identity = stix2.Identity(
-        id=_sid("identity", "unit", data.unit),
+        id=stix_id("identity", "unit", data.unit),
         name=data.unit,
         identity_class="organization",
         sectors=["government"],
@@ -134,7 +134,7 @@ def build_bundle(data: CaseData, tlp: str = "amber") -> stix2.Bundle:
     )
     common: dict[str, Any] = {"created_by_ref": identity.id, "object_marking_refs": marks}
     incident = stix2.Incident(
-        id=_sid("incident", case.number),
+        id=stix_id("incident", case.number),
         name=f"{case.number}: {case.title}",
         description=(case.description or case.title)
         + (f"\nCriminal Code of the RK, art. {', '.join(case.articles)}" if case.articles else ""),
@@ -154,7 +154,7 @@ def build_bundle(data: CaseData, tlp: str = "amber") -> stix2.Bundle:
         od = None
         if obs is not None:
             od = stix2.ObservedData(
-                id=_sid("observed-data", case.number, view.type, view.normalized),
+                id=stix_id("observed-data", case.number, view.type, view.normalized),
                 first_observed=created,
                 last_observed=now,
                 number_observed=max(1, len(view.refs)),
@@ -175,7 +175,7 @@ def build_bundle(data: CaseData, tlp: str = "amber") -> stix2.Bundle:
         if view.country:
             desc += f" ({view.country})"
         ind = stix2.Indicator(
-            id=_sid("indicator", case.number, view.type, view.normalized),
+            id=stix_id("indicator", case.number, view.type, view.normalized),
             name=f"{view.type}: {view.shown}",
             description=desc,
             pattern=pattern,
@@ -196,7 +196,7 @@ def build_bundle(data: CaseData, tlp: str = "amber") -> stix2.Bundle:
             continue
         first, last = _ts(f.start or f.created_at), _ts(f.end or f.start or f.created_at)
         od = stix2.ObservedData(
-            id=_sid("observed-data", case.number, "finding", str(f.id)),
+            id=stix_id("observed-data", case.number, "finding", str(f.id)),
             first_observed=first,
             last_observed=max(first, last),
             number_observed=1,
@@ -213,7 +213,7 @@ def build_bundle(data: CaseData, tlp: str = "amber") -> stix2.Bundle:
     for o in objects:
         unique.setdefault(o.id, o)
     report = stix2.Report(
-        id=_sid("report", case.number),
+        id=stix_id("report", case.number),
         name=f"{data.unit}: {case.number} {case.title}",
         description=f"Indicators and observations of case {case.number}, exported by Tergeu.",
         report_types=["incident", "indicator"],
@@ -229,7 +229,7 @@ def build_bundle(data: CaseData, tlp: str = "amber") -> stix2.Bundle:
 
 def _rel(case_number: str, src: str, kind: str, dst: str, common: dict[str, Any], created: datetime) -> Any:
     return stix2.Relationship(
-        id=_sid("relationship", case_number, src, kind, dst),
+        id=stix_id("relationship", case_number, src, kind, dst),
         source_ref=src,
         relationship_type=kind,
         target_ref=dst,
