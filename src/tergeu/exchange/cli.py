@@ -215,3 +215,45 @@ def taxii_pull(
         result = match(s, indicators, "taxii-indicator", officer(by))
     result.warnings = warnings
     _print_match(result)
+
+
+@request_app.command("preservation")
+def request_preservation(
+    case: str,
+    provider: str = typer.Option(
+        ..., "--provider", help="Provider holding the data, e.g. 'Telegram Messenger Inc.'."
+    ),
+    country: str = typer.Option(..., "--country", help="Provider's country, ISO 3166 two-letter code."),
+    lang: str = typer.Option("en", "--lang", help="Language of the request: kk, ru or en."),
+    out: Path = typer.Option(Path("."), "--out", help="Folder for the DOCX and PDF."),
+    include_all: bool = typer.Option(
+        False, "--all", help="List every shareable identifier, not only the provider's."
+    ),
+    by: str = typer.Option(None, "--by", help="Officer signing the request."),
+) -> None:
+    """Draft a preservation request (Budapest Convention art. 29(2) a–f) as DOCX and PDF."""
+    from tergeu import custody
+    from tergeu.cases import get_case
+    from tergeu.exchange.casedata import officer
+    from tergeu.exchange.preservation import write_request
+    from tergeu.i18n import current_lang
+
+    lg = current_lang(lang)
+    who = officer(by)
+    with session_scope() as s:
+        c = get_case(s, case)
+        paths = write_request(s, c, provider, country, lg, out, who, include_all)
+        custody.append(
+            s,
+            c,
+            who,
+            "exported",
+            [],
+            {
+                "document": "preservation-request",
+                "provider": provider,
+                "country": country.upper(),
+                "files": {p.name: _sha256(p) for p in paths},
+            },
+        )
+    console.print(t("exchange.pres.written", lg, files=", ".join(str(p) for p in paths)))
