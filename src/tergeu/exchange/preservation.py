@@ -142,12 +142,12 @@ def build(
         )
 
     doc.heading(t("exchange.pres.d", lang))
-    holders = sorted({(v.holder or t("exchange.pres.unknown", lang), v.country or "—") for v in chosen})
+    custodians = sorted({(v.holder or t("exchange.pres.unknown", lang), v.country or "—") for v in chosen})
     doc.keyvalues(
         [
             (t("exchange.pres.custodian", lang), provider),
             (t("exchange.pres.country", lang), country.upper()),
-            (t("exchange.pres.holders", lang), "; ".join(f"{h} ({c})" for h, c in holders)),
+            (t("exchange.pres.holders", lang), "; ".join(f"{h} ({c})" for h, c in custodians)),
         ]
     )
 
