@@ -51,7 +51,7 @@ def test_survey_shares() -> None:
     answers = {a.code: a.share_percent for a in builtin.survey()}
     assert answers["report"] == 26 and answers["no_information"] == 22
     out = _cli("stats", "--builtin", "survey", "--lang", "kk")
-    assert "Жүгіну тәртібі" in out and "22" in out
+    assert "тәртібі" in out and "22" in out
 
 
 def test_latency_band() -> None:
