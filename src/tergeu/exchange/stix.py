@@ -70,7 +70,13 @@ def tlp_marking(level: str) -> Any:
 
 
 def stix_id(kind: str, *parts: str) -> str:
-    return f"{kind}--{uuid.uuid5(NAMESPACE, '|'.join(parts))}"
+    """A stable id in UUIDv4 form (as STIX asks of SDOs/SROs), its bits taken from a UUIDv5 hash.
+
+    The same case and value always give the same id, so a partner's platform updates the object
+    on re-export (newer ``modified``) instead of storing a duplicate.
+    """
+    digest = uuid.uuid5(NAMESPACE, "|".join(parts)).bytes
+    return f"{kind}--{uuid.UUID(bytes=digest, version=4)}"
 
 
 def _quote(value: str) -> str:
@@ -204,11 +210,18 @@ def build_bundle(data: CaseData, tlp: str = "amber") -> stix2.Bundle:
             labels=[f.kind, f.analyzer],
             created=_ts(f.created_at),
             modified=_ts(f.created_at),
-            allow_custom=True,
-            x_tergeu_summary=f.summary,
             **common,
         )
-        objects += [*refs, od, _rel(case.number, od.id, "related-to", incident.id, common, created)]
+        note = stix2.Note(
+            id=stix_id("note", case.number, "finding", str(f.id)),
+            abstract=f"{f.analyzer}: {f.kind}",
+            content=f"{f.summary} (score {f.score:.2f}, method {f.method})",
+            object_refs=[od.id],
+            created=_ts(f.created_at),
+            modified=_ts(f.created_at),
+            **common,
+        )
+        objects += [*refs, od, note, _rel(case.number, od.id, "related-to", incident.id, common, created)]
     unique: dict[str, Any] = {}
     for o in objects:
         unique.setdefault(o.id, o)
@@ -216,7 +229,7 @@ def build_bundle(data: CaseData, tlp: str = "amber") -> stix2.Bundle:
         id=stix_id("report", case.number),
         name=f"{data.unit}: {case.number} {case.title}",
         description=f"Indicators and observations of case {case.number}, exported by Tergeu.",
-        report_types=["incident", "indicator"],
+        report_types=["threat-report", "indicator", "observed-data"],
         published=now,
         object_refs=[oid for oid in unique if not oid.startswith("identity--")] or [incident.id],
         created=created,
@@ -256,13 +269,28 @@ def _finding_observables(src: str | None, dst: str | None, marks: list[str]) -> 
     present = [a for a in addrs if a is not None]
     if not present:
         return []
+    ports = {k: p for k, p in (("src_port", _port(src)), ("dst_port", _port(dst))) if p is not None}
     traffic = stix2.NetworkTraffic(
         protocols=["ipv4" if present[0].type == "ipv4-addr" else "ipv6"],
+        **ports,
         src_ref=addrs[0].id if addrs[0] is not None else None,
         dst_ref=addrs[1].id if addrs[1] is not None else None,
         object_marking_refs=marks,
     )
     return [*present, traffic]
+
+
+def _port(value: str | None) -> int | None:
+    """The port of ``1.2.3.4:22`` or ``[2001:db8::1]:443``, if one is given."""
+    v = (value or "").strip()
+    tail = (
+        v.rsplit("]:", 1)[1]
+        if v.startswith("[") and "]:" in v
+        else v.split(":")[1]
+        if v.count(":") == 1
+        else ""
+    )
+    return int(tail) if tail.isdigit() and 0 <= int(tail) <= 65535 else None
 
 
 def _host(value: str) -> str:
