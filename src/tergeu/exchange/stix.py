@@ -7,7 +7,10 @@ the value, so exporting the same case again updates partners' copies instead of 
 
 Phones, IBANs, wallets and Telegram accounts have no STIX 2.1 cyber-observable type; they travel as
 the custom observable ``x-tergeu-identifier`` (type + value), which STIX allows and validators accept
-with a warning. Card numbers are shared masked only, as observed data (never as an indicator).
+with a warning. It is deliberately not declared through an extension-definition object: medallion
+3.0, the TAXII reference server, reads that object's ``version`` property as a timestamp and fails
+every later GET on the collection. Card numbers are shared masked only, as observed data (never as
+an indicator).
 """
 
 from __future__ import annotations
