@@ -30,10 +30,10 @@ def cross_rich(table: CrossTable, title: str, lang: str, with_titles: bool = Tru
     return out
 
 
-def _counter(title: str, counts: Counter[str] | Counter[int], lang: str) -> Table:
+def _counter(title: str, counts: Counter[str] | Counter[int], lang: str, column: str | None = None) -> Table:
     out = Table(title=title)
     out.add_column("")
-    out.add_column(t("exchange.stats.count", lang), justify="right")
+    out.add_column(column or t("exchange.stats.count", lang), justify="right")
     for key, n in sorted(counts.items(), key=lambda kv: str(kv[0])):
         out.add_row(str(key), f"{n:,}".replace(",", " "))
     return out
@@ -146,7 +146,8 @@ def _case_db(lang: str, charts: Path | None) -> list[Path]:
         ("loss_by_year", st.loss_by_year),
     ):
         if counts:
-            console.print(_counter(t(f"exchange.stats.{key}", lang), counts, lang))
+            column = t("exchange.rep.loss", lang) if key == "loss_by_year" else None
+            console.print(_counter(t(f"exchange.stats.{key}", lang), counts, lang, column))
     written: list[Path] = []
     if charts and years:
         written += ch.dynamics_chart(table, charts, lang, f"cases_dynamics_{lang}")
