@@ -12,6 +12,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,14 @@ def _when(value: datetime | None) -> str:
     return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S}" if value else "—"
 
 
-def build(session: Session, case: Case, lang: str, chart_dir: Path, timeline_limit: int = 40) -> Document:
+def build(
+    session: Session,
+    case: Case,
+    lang: str,
+    chart_dir: Path,
+    timeline_limit: int = 40,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Document:
     data = load(session, case)
     names = {i: e.name for i, e in data.evidence.items()}
     n_events, excerpt = events(session, case, timeline_limit)
@@ -201,7 +209,7 @@ def build(session: Session, case: Case, lang: str, chart_dir: Path, timeline_lim
         doc.paragraph(no)
 
     doc.heading(t("exchange.rep.custody", lang))
-    report = verify_case(session, case)
+    report = verify_case(session, case, on_bytes)
     if report.ok:
         doc.paragraph(t("exchange.rep.verify_ok", lang, items=report.items, entries=report.entries))
     else:
@@ -240,8 +248,15 @@ def _base(article: str) -> str:
     return str(article).strip().split(".")[0].split("-")[0]
 
 
-def write_report(session: Session, case: Case, lang: str, fmt: str, out: Path) -> Path:
+def write_report(
+    session: Session,
+    case: Case,
+    lang: str,
+    fmt: str,
+    out: Path,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Path:
     """Build and render the report; chart images live in a temporary folder (inlined or embedded)."""
     with tempfile.TemporaryDirectory(prefix="tergeu-report-") as tmp:
-        doc = build(session, case, lang, Path(tmp))
+        doc = build(session, case, lang, Path(tmp), on_bytes=on_bytes)
         return write(doc, out, fmt)  # type: ignore[arg-type]

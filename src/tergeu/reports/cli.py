@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from tergeu.console import console
+from tergeu.console import byte_progress, console
 from tergeu.db import session_scope
 from tergeu.i18n import current_lang, t
 
@@ -31,7 +31,8 @@ def report(
         raise InputError(t("exchange.rep.bad_format", lg, fmt=fmt), path=out)
     with session_scope() as s:
         c = get_case(s, case)
-        path = write_report(s, c, lg, fmt, out)
+        with byte_progress(t("cli.verifying", lg), sum(i.size for i in c.evidence)) as advance:
+            path = write_report(s, c, lg, fmt, out, advance)
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         custody.append(
             s,
