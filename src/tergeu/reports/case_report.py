@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
