@@ -34,7 +34,7 @@ def test_normalize() -> None:
     assert normalize("telegram", "@Fake_Support") == "fake_support"
 
 
-def test_flow_tables_are_searched(tmp_path: Path) -> None:
+def test_flow_tables_are_searched(tmp_path: Path, db_url: str) -> None:
     import polars as pl
     from sqlalchemy import select
 

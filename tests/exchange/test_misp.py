@@ -45,7 +45,7 @@ def test_export_loads_back_in_pymisp(tmp_path: Path) -> None:
     assert json.loads(text)["Event"]["uuid"] == json.loads(out2.read_text())["Event"]["uuid"]
 
 
-def test_import_partner_event(tmp_path: Path) -> None:
+def test_import_partner_event(tmp_path: Path, db_url: str) -> None:
     from pymisp import MISPEvent, MISPObject
     from sqlalchemy import select
 

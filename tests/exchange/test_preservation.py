@@ -69,7 +69,7 @@ def test_all_six_items_in_every_language(tmp_path: Path, lang: str) -> None:
     assert "exported" in _cli("custody", "log", built.number)
 
 
-def test_cards_masked_and_all_option(tmp_path: Path) -> None:
+def test_cards_masked_and_all_option(tmp_path: Path, db_url: str) -> None:
     built = build_case(tmp_path)
     out = tmp_path / "req"
     _cli(

@@ -21,7 +21,7 @@ def _cli(*args: str, code: int = 0) -> str:
     return result.output
 
 
-def test_export_validates_and_holds_everything(tmp_path: Path) -> None:
+def test_export_validates_and_holds_everything(tmp_path: Path, db_url: str) -> None:
     from stix2validator import ValidationOptions, validate_file
 
     built = build_case(tmp_path)
@@ -85,7 +85,7 @@ def _partner_bundle(path: Path, patterns: list[str]) -> Path:
     return path
 
 
-def test_import_matches_identifiers_findings_and_networks(tmp_path: Path) -> None:
+def test_import_matches_identifiers_findings_and_networks(tmp_path: Path, db_url: str) -> None:
     from sqlalchemy import select
 
     from tergeu.db import Case, FindingRow, session_scope

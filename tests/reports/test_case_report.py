@@ -67,7 +67,7 @@ def test_report_text_holds_hashes_seal_and_kazakh(tmp_path: Path, fmt: str) -> N
     assert "exported" in log
 
 
-def test_html_is_self_contained(tmp_path: Path) -> None:
+def test_html_is_self_contained(tmp_path: Path, db_url: str) -> None:
     built = build_case(tmp_path)
     out = tmp_path / "r.html"
     _cli("report", built.number, "--lang", "ru", "--format", "html", "--out", str(out))

@@ -107,7 +107,7 @@ def test_import_missing_column_and_cli_error(tmp_path: Path) -> None:
     assert "region" in result.output and "h.csv" in result.output and "Traceback" not in result.output
 
 
-def test_case_database_stats() -> None:
+def test_case_database_stats(db_url: str) -> None:
     from tergeu.cases import new_case
     from tergeu.db import session_scope
     from tergeu.stats.casedb import case_stats
