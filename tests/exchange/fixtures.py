@@ -71,7 +71,11 @@ def build_case(tmp: Path) -> Built:
                 attrs={"masked": "4400 43** **** 5678", "holder": "Halyk Bank", "country": "KZ"},
             ),
             Identifier(
-                "domain", DOMAIN, DOMAIN, ref(ci, 200), attrs={"holder": "Namecheap, Inc.", "country": "US"}
+                "domain",
+                DOMAIN,
+                DOMAIN,
+                ref(ci, 200),
+                attrs={"holder": "Namecheap, Inc.", "country": "US", "ips": ["104.21.3.7"]},
             ),
             Identifier(
                 "url",

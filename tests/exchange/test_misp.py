@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tests.exchange.fixtures import CARD, DOMAIN, IP, PHONE, build_case
+from tests.exchange.fixtures import CARD, DOMAIN, IP, PHONE, SHA256, build_case
 
 runner = CliRunner()
 
@@ -34,9 +34,21 @@ def test_export_loads_back_in_pymisp(tmp_path: Path) -> None:
     tags = {t.name for t in event.tags}
     assert "tlp:amber" in tags and 'tergeu:criminal-code-rk-article="190"' in tags
     attrs = {(a.type, a.value) for a in event.attributes}
-    assert ("ip-dst", IP) in attrs and ("domain", DOMAIN) in attrs and ("ip-src", IP) in attrs
+    assert ("ip-dst", IP) in attrs and ("ip-src", IP) in attrs
     objects = {o.name: o for o in event.objects}
-    assert {"phone", "bank-account", "coin-address", "telegram-account", "credit-card"} <= set(objects)
+    assert {
+        "phone",
+        "bank-account",
+        "coin-address",
+        "telegram-account",
+        "credit-card",
+        "domain-ip",
+        "file",
+    } <= set(objects)
+    domain_ip = objects["domain-ip"]
+    assert domain_ip.get_attributes_by_relation("domain")[0].value == DOMAIN
+    assert [a.value for a in domain_ip.get_attributes_by_relation("ip")] == ["104.21.3.7"]
+    assert objects["file"].get_attributes_by_relation("sha256")[0].value == SHA256
     assert objects["phone"].get_attributes_by_relation("msisdn")[0].value == PHONE
     assert objects["bank-account"].get_attributes_by_relation("iban")[0].value == "KZ86125KZT5004100100"
     # a second export keeps the same UUIDs so MISP updates instead of duplicating

@@ -1,8 +1,8 @@
 """MISP event JSON export and import with PyMISP, offline (no MISP server is contacted).
 
-Export: one event per case — network indicators as attributes (ip-dst, domain, url, email, hashes),
-people-and-money identifiers as MISP objects (phone, bank-account, coin-address, telegram-account,
-credit-card with the number masked), finding addresses as ip-src/ip-dst, tags for TLP and the
+Export: one event per case — addresses, URLs and e-mails as attributes, domains as domain-ip objects
+(with the addresses enrichment resolved), hashes as file objects, people-and-money identifiers as
+MISP objects (phone, bank-account, coin-address, telegram-account, credit-card with the number masked), finding addresses as ip-src/ip-dst, tags for TLP and the
 Criminal Code articles. UUIDs are derived from the case number and value, so a re-import in MISP
 updates the event. Import: every attribute of an event (objects included) becomes an indicator for
 :mod:`tergeu.exchange.matching`.
@@ -31,12 +31,8 @@ NAMESPACE = uuid.UUID("0c8f4b8e-2b1e-4f0c-9d57-5d3a4c6f2e90")
 ATTRIBUTE = {
     "ipv4": "ip-dst",
     "ipv6": "ip-dst",
-    "domain": "domain",
     "url": "url",
     "email": "email",
-    "md5": "md5",
-    "sha1": "sha1",
-    "sha256": "sha256",
 }
 CRYPTO_SYMBOL = {"btc": "BTC", "eth": "ETH", "tron": "TRX"}
 
@@ -108,7 +104,17 @@ def build_event(data: CaseData, tlp: str = "amber") -> Any:
             event.add_attribute(ATTRIBUTE[view.type], view.normalized, comment=comment, to_ids=True, uuid=ref)
             continue
         obj: Any = None
-        if view.type == "phone":
+        if view.type == "domain":
+            obj = MISPObject("domain-ip", standalone=False)
+            obj.add_attribute("domain", value=view.normalized, to_ids=True)
+            for ip in _resolved(view.attrs):
+                obj.add_attribute("ip", value=ip, to_ids=True)
+        elif view.type in ("md5", "sha1", "sha256"):
+            obj = MISPObject("file", standalone=False)
+            obj.add_attribute(view.type, value=view.normalized, to_ids=True)
+            if view.attrs.get("filename"):
+                obj.add_attribute("filename", value=str(view.attrs["filename"]))
+        elif view.type == "phone":
             obj = MISPObject("phone", standalone=False)
             obj.add_attribute("msisdn", value=view.normalized)
             if view.holder:
@@ -153,6 +159,20 @@ def build_event(data: CaseData, tlp: str = "amber") -> Any:
                 uuid=_uuid(case.number, "finding", str(f.id), kind),
             )
     return event
+
+
+def _resolved(attrs: dict[str, Any]) -> list[str]:
+    """Addresses the enrichment found for a domain (``attrs["ips"]``, ``["ip"]`` or ``["resolved"]``)."""
+    found: list[str] = []
+    for key in ("ips", "ip", "resolved", "a"):
+        value = attrs.get(key)
+        items = value if isinstance(value, list) else [value] if value else []
+        for item in items:
+            try:
+                found.append(str(ipaddress.ip_address(str(item).strip())))
+            except ValueError:
+                continue
+    return sorted(set(found))
 
 
 def _host(value: str) -> str:
