@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from tergeu import custody
@@ -222,26 +222,39 @@ def _hits(
     from tergeu.db import EvidenceItem
 
     names = {i: n for i, n in session.execute(select(EvidenceItem.id, EvidenceItem.name))}
-    types = {t for t, _ in exact} | {i.type for i in nets}
-    if types:
-        rows = session.scalars(select(IdentifierRow).where(IdentifierRow.type.in_(types)))
-        for row in rows:
-            ref = EvidenceRef(names.get(row.evidence_id or 0, ""), row.evidence_id, row.offset, row.record)
+
+    def ref_of(row: IdentifierRow) -> EvidenceRef:
+        return EvidenceRef(names.get(row.evidence_id or 0, ""), row.evidence_id, row.offset, row.record)
+
+    # Exact values: indexed look-ups on (type, normalized), in chunks, so a feed of 100 000
+    # indicators never loads the whole identifier table.
+    keys = list(exact)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        stmt = select(IdentifierRow).where(tuple_(IdentifierRow.type, IdentifierRow.normalized).in_(chunk))
+        for row in session.scalars(stmt):
             for ind in exact.get((row.type, row.normalized), []):
-                yield row.case_id, ind, row.normalized, ref, "identifier"
-            if nets and row.type in ("ipv4", "ipv6"):
-                ip = _ip(row.normalized)
-                for ind in nets:
-                    if (
-                        ip is not None
-                        and ind.network is not None
-                        and ip.version == ind.network.version
-                        and ip in ind.network
-                    ):
-                        yield row.case_id, ind, row.normalized, ref, "identifier"
+                yield row.case_id, ind, row.normalized, ref_of(row), "identifier"
+    # Networks (CIDR patterns): only address identifiers are scanned, streamed.
+    if nets:
+        stmt = (
+            select(IdentifierRow)
+            .where(IdentifierRow.type.in_(("ipv4", "ipv6")))
+            .execution_options(yield_per=2000)
+        )
+        for row in session.scalars(stmt):
+            ip = _ip(row.normalized)
+            if ip is None:
+                continue
+            for ind in nets:
+                if ind.network is not None and ip.version == ind.network.version and ip in ind.network:
+                    yield row.case_id, ind, row.normalized, ref_of(row), "identifier"
     ip_exact = {v: inds for (t, v), inds in exact.items() if t in ("ipv4", "ipv6")}
     if ip_exact or nets:
-        for f in session.scalars(select(FindingRow).where(FindingRow.analyzer != ANALYZER)):
+        fstmt = select(FindingRow).where(
+            FindingRow.analyzer != ANALYZER, (FindingRow.src.is_not(None)) | (FindingRow.dst.is_not(None))
+        )
+        for f in session.scalars(fstmt.execution_options(yield_per=2000)):
             refs = [EvidenceRef(**r) for r in (f.refs or [])] or [EvidenceRef("", f.evidence_id)]
             for side in (f.src, f.dst):
                 ip = _ip(_host(side or ""))
