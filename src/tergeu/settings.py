@@ -85,6 +85,8 @@ SETTINGS: tuple[Setting, ...] = (
         secret=True,
     ),
     Setting("debug", False, "Show tracebacks instead of friendly messages.", _bool),
+    Setting("taxii_user", "", "User name for TAXII 2.1 servers (tergeu taxii push/pull)."),
+    Setting("taxii_password", "", "Password for TAXII 2.1 servers.", secret=True),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,0 +1,1 @@
+"""International exchange: STIX 2.1, MISP and TAXII 2.1, indicator matching, preservation requests."""

@@ -1,0 +1,1 @@
+"""Documents about a case that leave the building: the case report."""
