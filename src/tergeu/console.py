@@ -6,6 +6,7 @@ any :class:`~tergeu.errors.TergeuError` becomes a translated one-line message an
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import traceback
@@ -28,6 +29,9 @@ from typer.core import TyperGroup
 from tergeu import settings
 from tergeu.errors import TergeuError
 from tergeu.i18n import t
+
+# A library's log handler writing to a closed stream must never show a traceback to the user.
+logging.raiseExceptions = False
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
