@@ -31,6 +31,7 @@ class Analysis:
     flows: pl.DataFrame
     dns: pl.DataFrame
     n_packets: int
+    arp: pl.DataFrame
     paths: list[str]
     warnings: list[ParseWarning] = field(default_factory=list)
     evidence_ids: list[int | None] = field(default_factory=list)
@@ -60,7 +61,9 @@ def read_many(paths: Sequence[str | Path]) -> tuple[Packets | None, list[ParseWa
             for item, res in ex.run(_read_task, items):
                 if isinstance(res, TergeuError):
                     errors.append(res)
-                    warnings.append(ParseWarning(item, res.message("en"), getattr(res, "offset", None), None, "file"))
+                    warnings.append(
+                        ParseWarning(item, res.message("en"), getattr(res, "offset", None), None, "file")
+                    )
                 elif isinstance(res, BaseException):
                     raise res
                 else:
@@ -97,19 +100,56 @@ def analyse(paths: Sequence[str | Path], evidence_ids: Sequence[int | None] | No
     by_path = {str(p): e for p, e in zip([str(x) for x in paths], ids, strict=False)}
     eids = [by_path.get(p) for p in pk.paths]
     flows = flows.with_columns(
-        pl.Series("first_path", np.array(pk.paths, dtype=object)[flows["first_file"].to_numpy()].tolist() if flows.height else [], dtype=pl.Utf8),
-        pl.Series("last_path", np.array(pk.paths, dtype=object)[flows["last_file"].to_numpy()].tolist() if flows.height else [], dtype=pl.Utf8),
+        pl.Series(
+            "first_path",
+            np.array(pk.paths, dtype=object)[flows["first_file"].to_numpy()].tolist() if flows.height else [],
+            dtype=pl.Utf8,
+        ),
+        pl.Series(
+            "last_path",
+            np.array(pk.paths, dtype=object)[flows["last_file"].to_numpy()].tolist() if flows.height else [],
+            dtype=pl.Utf8,
+        ),
     )
     for w in warnings:
         w.evidence_id = by_path.get(w.path)
     return Analysis(
         flows=flows,
         dns=hn.dns,
+        arp=arp_table(pk),
         n_packets=len(pk),
         paths=list(pk.paths),
         warnings=warnings,
         evidence_ids=eids,
         packets=pk,
+    )
+
+
+def arp_table(pk: Packets) -> pl.DataFrame:
+    """ARP requests/replies (sender, target) with their packet positions; sweeps on a LAN live here."""
+    from tergeu.net.flows import _addr_strings
+
+    c = pk.cols
+    idx = np.flatnonzero(c["l3"] == 8)
+    return pl.DataFrame(
+        {
+            "ts_ns": c["ts_ns"][idx],
+            "sender": _addr_strings(c["src_hi"][idx], c["src_lo"][idx]) if len(idx) else [],
+            "target": _addr_strings(c["dst_hi"][idx], c["dst_lo"][idx]) if len(idx) else [],
+            "op": c["proto"][idx].astype(np.int16),
+            "file": pk.file[idx],
+            "index": pk.index[idx],
+            "offset": pk.offset[idx],
+        },
+        schema={
+            "ts_ns": pl.Int64,
+            "sender": pl.Utf8,
+            "target": pl.Utf8,
+            "op": pl.Int16,
+            "file": pl.Int32,
+            "index": pl.Int64,
+            "offset": pl.Int64,
+        },
     )
 
 

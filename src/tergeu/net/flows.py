@@ -123,7 +123,13 @@ def _hash_keys(
         if (a_hi, a_lo, a_p) > (b_hi, b_lo, b_p):
             a_hi, a_lo, a_p, b_hi, b_lo, b_p = b_hi, b_lo, b_p, a_hi, a_lo, a_p
         h = np.uint64(1469598103934665603)
-        for v in (a_hi, a_lo, b_hi, b_lo, (a_p << np.uint64(32)) | (b_p << np.uint64(8)) | np.uint64(proto[i])):
+        for v in (
+            a_hi,
+            a_lo,
+            b_hi,
+            b_lo,
+            (a_p << np.uint64(32)) | (b_p << np.uint64(8)) | np.uint64(proto[i]),
+        ):
             h ^= v
             h *= m
             h ^= h >> np.uint64(29)
@@ -133,13 +139,25 @@ def _hash_keys(
 
 
 @nb.njit(cache=True)
-def _same(i: int, j: int, src_hi: Any, src_lo: Any, dst_hi: Any, dst_lo: Any, sport: Any, dport: Any, proto: Any) -> bool:
+def _same(
+    i: int, j: int, src_hi: Any, src_lo: Any, dst_hi: Any, dst_lo: Any, sport: Any, dport: Any, proto: Any
+) -> bool:
     if proto[i] != proto[j]:
         return False
     tcpudp = proto[i] == 6 or proto[i] == 17
-    if src_hi[i] == src_hi[j] and src_lo[i] == src_lo[j] and dst_hi[i] == dst_hi[j] and dst_lo[i] == dst_lo[j]:
+    if (
+        src_hi[i] == src_hi[j]
+        and src_lo[i] == src_lo[j]
+        and dst_hi[i] == dst_hi[j]
+        and dst_lo[i] == dst_lo[j]
+    ):
         return (not tcpudp) or (sport[i] == sport[j] and dport[i] == dport[j])
-    if src_hi[i] == dst_hi[j] and src_lo[i] == dst_lo[j] and dst_hi[i] == src_hi[j] and dst_lo[i] == src_lo[j]:
+    if (
+        src_hi[i] == dst_hi[j]
+        and src_lo[i] == dst_lo[j]
+        and dst_hi[i] == src_hi[j]
+        and dst_lo[i] == src_lo[j]
+    ):
         return (not tcpudp) or (sport[i] == dport[j] and dport[i] == sport[j])
     return False
 
@@ -532,8 +550,10 @@ def build_flows(pk: Packets, idle_s: float = 120.0, active_s: float = 1800.0) ->
     c = pk.cols
     n = len(pk)
     h = np.empty(n, dtype=np.uint64)
-    _hash_keys(c["src_hi"], c["src_lo"], c["dst_hi"], c["dst_lo"], c["sport"], c["dport"], c["proto"], c["l3"], h)
-    ip = np.flatnonzero(c["l3"] > 0)
+    _hash_keys(
+        c["src_hi"], c["src_lo"], c["dst_hi"], c["dst_lo"], c["sport"], c["dport"], c["proto"], c["l3"], h
+    )
+    ip = np.flatnonzero((c["l3"] == 4) | (c["l3"] == 6))
     order = ip[np.lexsort((c["ts_ns"][ip], h[ip]))]
     starts = np.empty(len(order) + 1, dtype=np.int64)
     reasons = np.full(len(order) + 1, 4, dtype=np.int8)

@@ -7,6 +7,7 @@ because DNS tunnelling lives in the volume of queries), chosen with numpy before
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import struct
 from dataclasses import dataclass
@@ -32,7 +33,19 @@ HINT_COLUMNS = (
     "ssh_server",
     "dns_query",
 )
-DNS_TYPES = {1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 15: "MX", 16: "TXT", 28: "AAAA", 33: "SRV", 65: "HTTPS", 255: "ANY"}
+DNS_TYPES = {
+    1: "A",
+    2: "NS",
+    5: "CNAME",
+    6: "SOA",
+    12: "PTR",
+    15: "MX",
+    16: "TXT",
+    28: "AAAA",
+    33: "SRV",
+    65: "HTTPS",
+    255: "ANY",
+}
 
 
 @dataclass
@@ -98,10 +111,8 @@ def parse_dns(buf: bytes) -> dict[str, Any] | None:
             elif rtype == 16:
                 answers.append(rd[1:].decode("ascii", "replace"))
             elif rtype in (5, 2, 12):
-                try:
+                with contextlib.suppress(ValueError):
                     answers.append(_name(buf, off - rdlen)[0])
-                except ValueError:
-                    pass
     except (ValueError, struct.error):
         return None
     return {
@@ -175,19 +186,35 @@ def parse_client_hello(buf: bytes) -> dict[str, str] | None:
                 if et == 0 and len(body) > 5:
                     sni = body[5 : 5 + struct.unpack("!H", body[3:5])[0]].decode("ascii", "replace")
                 elif et == 10 and len(body) >= 2:
-                    curves = [c for c in struct.unpack(f"!{(len(body) - 2) // 2}H", body[2 : 2 + (len(body) - 2) // 2 * 2]) if c not in GREASE]
+                    curves = [
+                        c
+                        for c in struct.unpack(
+                            f"!{(len(body) - 2) // 2}H", body[2 : 2 + (len(body) - 2) // 2 * 2]
+                        )
+                        if c not in GREASE
+                    ]
                 elif et == 11 and body:
                     pfs = list(body[1 : 1 + body[0]])
                 elif et == 16 and len(body) > 3:
                     alpn = body[3 : 3 + body[2]].decode("ascii", "replace")
                 elif et == 13 and len(body) >= 2:
-                    sigs = list(struct.unpack(f"!{(len(body) - 2) // 2}H", body[2 : 2 + (len(body) - 2) // 2 * 2]))
+                    sigs = list(
+                        struct.unpack(f"!{(len(body) - 2) // 2}H", body[2 : 2 + (len(body) - 2) // 2 * 2])
+                    )
                 elif et == 43 and body:
-                    supported = [v for v in struct.unpack(f"!{body[0] // 2}H", body[1 : 1 + body[0] // 2 * 2]) if v not in GREASE]
+                    supported = [
+                        v
+                        for v in struct.unpack(f"!{body[0] // 2}H", body[1 : 1 + body[0] // 2 * 2])
+                        if v not in GREASE
+                    ]
     except (struct.error, IndexError):
         return None
     ja3s = "{},{},{},{},{}".format(
-        ver, "-".join(map(str, ciphers)), "-".join(map(str, exts)), "-".join(map(str, curves)), "-".join(map(str, pfs))
+        ver,
+        "-".join(map(str, ciphers)),
+        "-".join(map(str, exts)),
+        "-".join(map(str, curves)),
+        "-".join(map(str, pfs)),
     )
     best = max(supported) if supported else ver
     tv = {0x0304: "13", 0x0303: "12", 0x0302: "11", 0x0301: "10", 0x0300: "s3"}.get(best, "00")
@@ -223,7 +250,11 @@ def extract(pk: Packets, packet_flow: np.ndarray[Any, Any], n_flows: int, first_
         h: dict[str, str] | None = None
         if data.startswith(b"SSH-"):
             banner = data.split(b"\n", 1)[0].strip().decode("latin-1")[:255]
-            key = "ssh_server" if int(c["sport"][i]) in (22, 2222) or "ssh_client" in per.get(f, {}) else "ssh_client"
+            key = (
+                "ssh_server"
+                if int(c["sport"][i]) in (22, 2222) or "ssh_client" in per.get(f, {})
+                else "ssh_client"
+            )
             h = {key: banner}
         elif data[:1] == b"\x16":
             h = parse_client_hello(data)
@@ -235,22 +266,34 @@ def extract(pk: Packets, packet_flow: np.ndarray[Any, Any], n_flows: int, first_
                 d.setdefault(k, v)
     dns_rows: dict[str, list[Any]] = {
         k: []
-        for k in ("flow_id", "ts_ns", "src", "dst", "is_response", "rcode", "qname", "qtype", "answers", "file", "index")
+        for k in (
+            "flow_id",
+            "ts_ns",
+            "src",
+            "dst",
+            "is_response",
+            "rcode",
+            "qname",
+            "qtype",
+            "answers",
+            "file",
+            "index",
+        )
     }
     idx = np.flatnonzero(udp53)
     from tergeu.net.flows import _addr_strings
 
     srcs = _addr_strings(c["src_hi"][idx], c["src_lo"][idx]) if len(idx) else []
     dsts = _addr_strings(c["dst_hi"][idx], c["dst_lo"][idx]) if len(idx) else []
-    for k, i in enumerate(idx.tolist()):
+    for pos, i in enumerate(idx.tolist()):
         msg = parse_dns(pk.payload(i))
         if msg is None:
             continue
         f = int(packet_flow[i])
         dns_rows["flow_id"].append(f)
         dns_rows["ts_ns"].append(int(c["ts_ns"][i]))
-        dns_rows["src"].append(srcs[k])
-        dns_rows["dst"].append(dsts[k])
+        dns_rows["src"].append(srcs[pos])
+        dns_rows["dst"].append(dsts[pos])
         dns_rows["is_response"].append(msg["is_response"])
         dns_rows["rcode"].append(msg["rcode"])
         dns_rows["qname"].append(msg["qname"])

@@ -97,17 +97,24 @@ class Packets:
 
 
 @nb.njit(cache=True, inline="always")
-def _u16(b: Any, o: int, be: bool) -> int:
+def _u16(b: Any, o: int, be: bool) -> Any:
     if be:
         return (np.int64(b[o]) << 8) | np.int64(b[o + 1])
     return (np.int64(b[o + 1]) << 8) | np.int64(b[o])
 
 
 @nb.njit(cache=True, inline="always")
-def _u32(b: Any, o: int, be: bool) -> int:
+def _u32(b: Any, o: int, be: bool) -> Any:
     if be:
-        return (np.int64(b[o]) << 24) | (np.int64(b[o + 1]) << 16) | (np.int64(b[o + 2]) << 8) | np.int64(b[o + 3])
-    return (np.int64(b[o + 3]) << 24) | (np.int64(b[o + 2]) << 16) | (np.int64(b[o + 1]) << 8) | np.int64(b[o])
+        return (
+            (np.int64(b[o]) << 24)
+            | (np.int64(b[o + 1]) << 16)
+            | (np.int64(b[o + 2]) << 8)
+            | np.int64(b[o + 3])
+        )
+    return (
+        (np.int64(b[o + 3]) << 24) | (np.int64(b[o + 2]) << 16) | (np.int64(b[o + 1]) << 8) | np.int64(b[o])
+    )
 
 
 @nb.njit(cache=True)
@@ -146,7 +153,7 @@ def _walk_pcap(
 
 
 @nb.njit(cache=True)
-def _tsres_to_ns(raw: int, res: int) -> int:
+def _tsres_to_ns(raw: int, res: int) -> Any:
     if res & 0x80:
         p = res & 0x7F
         sec = raw >> p
@@ -224,10 +231,7 @@ def _walk_pcapng(
         elif btype == 6 or btype == 2:  # Enhanced / obsolete Packet Block
             if blen < 32:
                 return k, E_BAD_BLOCK, o, nif
-            if btype == 6:
-                iface = _u32(b, o + 8, be)
-            else:
-                iface = _u16(b, o + 8, be)
+            iface = _u32(b, o + 8, be) if btype == 6 else _u16(b, o + 8, be)
             thi = _u32(b, o + 12, be)
             tlo = _u32(b, o + 16, be)
             cl = _u32(b, o + 20, be)
@@ -326,7 +330,9 @@ def _decode(
                 fam = (np.int64(b[p + 2]) << 8) | b[p + 3]
             else:
                 fam = (np.int64(b[p + 1]) << 8) | b[p]
-            et = 0x0800 if fam == 2 else (0x86DD if (fam == 10 or fam == 24 or fam == 28 or fam == 30) else -1)
+            et = (
+                0x0800 if fam == 2 else (0x86DD if (fam == 10 or fam == 24 or fam == 28 or fam == 30) else -1)
+            )
             p += 4
         elif link == 101 or link == 12 or link == 14 or link == 228 or link == 229:
             if end - p < 1:
@@ -335,6 +341,24 @@ def _decode(
             v = b[p] >> 4
             et = 0x0800 if v == 4 else (0x86DD if v == 6 else -1)
         else:
+            continue
+        if et == 0x0806:
+            # ARP over Ethernet/IPv4: kept (l3 = 8) because LAN sweeps show up only as ARP.
+            if end - p >= 28 and b[p + 4] == 6 and b[p + 5] == 4:
+                l3[i] = 8
+                proto[i] = b[p + 7]
+                src_lo[i] = np.uint64(0xFFFF00000000) | np.uint64(
+                    (np.int64(b[p + 14]) << 24)
+                    | (np.int64(b[p + 15]) << 16)
+                    | (np.int64(b[p + 16]) << 8)
+                    | b[p + 17]
+                )
+                dst_lo[i] = np.uint64(0xFFFF00000000) | np.uint64(
+                    (np.int64(b[p + 24]) << 24)
+                    | (np.int64(b[p + 25]) << 16)
+                    | (np.int64(b[p + 26]) << 8)
+                    | b[p + 27]
+                )
             continue
         if et == 0x0800:
             if end - p < 20 or (b[p] >> 4) != 4:
@@ -351,10 +375,16 @@ def _decode(
             src_hi[i] = 0
             dst_hi[i] = 0
             src_lo[i] = np.uint64(0xFFFF00000000) | np.uint64(
-                (np.int64(b[p + 12]) << 24) | (np.int64(b[p + 13]) << 16) | (np.int64(b[p + 14]) << 8) | b[p + 15]
+                (np.int64(b[p + 12]) << 24)
+                | (np.int64(b[p + 13]) << 16)
+                | (np.int64(b[p + 14]) << 8)
+                | b[p + 15]
             )
             dst_lo[i] = np.uint64(0xFFFF00000000) | np.uint64(
-                (np.int64(b[p + 16]) << 24) | (np.int64(b[p + 17]) << 16) | (np.int64(b[p + 18]) << 8) | b[p + 19]
+                (np.int64(b[p + 16]) << 24)
+                | (np.int64(b[p + 17]) << 16)
+                | (np.int64(b[p + 18]) << 8)
+                | b[p + 19]
             )
             ip_len[i] = tot
             frag = ((np.int64(b[p + 6]) & 0x1F) << 8) | b[p + 7]
@@ -458,7 +488,7 @@ def _open_bytes(path: Path) -> tuple[Any, bytes]:
     """Map the file (or decompress a gzip capture into memory); returns (buffer, head)."""
     try:
         size = path.stat().st_size
-        fh = open(path, "rb")
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the with-block below
     except FileNotFoundError as exc:
         raise EvidenceUnreadable("file not found", path=path) from exc
     except PermissionError as exc:
@@ -526,7 +556,9 @@ def read_capture(path: str | Path) -> Packets:
     if kind is None:
         if head[:4].isascii() and all(32 <= c < 127 or c in (9, 10, 13) for c in bytes(buf[:64])):
             raise NotMyFormat("text file, not a pcap/pcapng capture", path=p, offset=0)
-        raise NotMyFormat(f"unknown file magic {bytes(head[:4]).hex()}, not a pcap/pcapng capture", path=p, offset=0)
+        raise NotMyFormat(
+            f"unknown file magic {bytes(head[:4]).hex()}, not a pcap/pcapng capture", path=p, offset=0
+        )
     if kind == "pcap":
         if len(buf) < 24:
             raise InputError("pcap global header is truncated (under 24 bytes)", path=p, offset=0)
@@ -545,7 +577,9 @@ def read_capture(path: str | Path) -> Packets:
         if_link = np.array([link], dtype=np.int64)
         if bad_ts:
             warnings.append(
-                ParseWarning(sp, f"{bad_ts} record(s) with a sub-second field out of range", None, None, "timestamp")
+                ParseWarning(
+                    sp, f"{bad_ts} record(s) with a sub-second field out of range", None, None, "timestamp"
+                )
             )
         hdr_rec = rec - 16
     else:
@@ -578,7 +612,13 @@ def read_capture(path: str | Path) -> Packets:
     for li, lt in enumerate(if_link.tolist()):
         if lt >= 0 and lt not in KNOWN_LINKS and (ifc == li).any():
             warnings.append(
-                ParseWarning(sp, f"link type {lt} (interface {li}) is not decoded; packets counted only", None, None, "linktype")
+                ParseWarning(
+                    sp,
+                    f"link type {lt} (interface {li}) is not decoded; packets counted only",
+                    None,
+                    None,
+                    "linktype",
+                )
             )
     cols = _alloc(n)
     cut = _decode(
@@ -607,7 +647,13 @@ def read_capture(path: str | Path) -> Packets:
     )
     if cut:
         warnings.append(
-            ParseWarning(sp, f"{cut} packet(s) cut by snaplen inside their headers; counted, not decoded", None, None, "snaplen")
+            ParseWarning(
+                sp,
+                f"{cut} packet(s) cut by snaplen inside their headers; counted, not decoded",
+                None,
+                None,
+                "snaplen",
+            )
         )
     cols["ts_ns"] = ts
     cols["caplen"] = cap
