@@ -80,7 +80,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("debug", False, "Show tracebacks instead of friendly messages.", _bool),
     Setting("net_idle_timeout", 120, "Seconds of silence after which a network flow ends.", _positive_int),
-    Setting("net_active_timeout", 1800, "Longest a network flow may last before it is cut, in seconds.", _positive_int),
+    Setting(
+        "net_active_timeout",
+        1800,
+        "Longest a network flow may last before it is cut, in seconds.",
+        _positive_int,
+    ),
     Setting("net_model", True, "Run the trained flow model in `tergeu net scan` besides the rules.", _bool),
 )
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from tergeu.net.flows import S_ACK, S_DATA_BWD, S_SYN, S_SYNACK
+from tergeu.net.flows import S_ACK, S_SYN, S_SYNACK
 from tergeu.records import EvidenceRef, Finding
 
 ANALYZER = "net"
@@ -41,7 +41,8 @@ class Thresholds:
     syn_flood_halfopen: int = 500  # half-open connections to one service per minute
     flood_pps: float = 200.0  # packets/s one source sends one host (UDP/ICMP), sustained
     flood_packets: int = 1000  # and at least this many packets
-    slow_conns: int = 20  # long, data-trickling connections without a response to one web server
+    slow_conns: int = 20  # long connections to one web server trickling data (>=3 pieces, >=0.5 s apart)
+    # and answered with at most an error page (<1 KiB); browsers keep about 6 per server
     slow_min_duration_s: float = 8.0
     exfil_bytes: int = 1 << 20  # payload uploaded by one client to one host
     exfil_ratio: float = 10.0  # sent / received
@@ -539,8 +540,9 @@ class Detector:
             (pl.col("proto") == 6)
             & ((pl.col("state") & S_SYNACK) > 0)
             & (pl.col("duration") >= th.slow_min_duration_s)
-            & (pl.col("act_data_pkt_fwd") >= 2)
-            & ((pl.col("state") & S_DATA_BWD) == 0)
+            & (pl.col("act_data_pkt_fwd") >= 3)
+            & (pl.col("fwd_iat_mean") >= 0.5)
+            & (pl.col("bwd_payload") < 1024)
             & (pl.col("fwd_len_mean") < 200)
         ).with_columns(self._bucket(self.th.scan_window_s))
         if slow.height == 0:
@@ -556,7 +558,7 @@ class Detector:
             yield self.finding(
                 "dos",
                 "slowloris",
-                f"{src} held {n} connections to {dst}:{dport} open for ≥{th.slow_min_duration_s:.0f} s, trickling data, never answered (slow-rate DoS)",
+                f"{src} held {n} connections to {dst}:{dport} open for ≥{th.slow_min_duration_s:.0f} s, trickling header data with no real answer (slow-rate DoS)",
                 _score(n, th.slow_conns),
                 rows,
                 src,

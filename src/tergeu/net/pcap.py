@@ -326,13 +326,21 @@ def _decode(
             if end - p < 4:
                 cut += 1
                 continue
-            if link == 108 or (b[p] == 0 and b[p + 1] == 0):
+            if link == 0 and (b[p] == 0x0F or b[p] == 0x8F) and b[p + 1] == 0:
+                # Cisco HDLC framing inside a NULL capture (as Wireshark's null dissector accepts)
+                fam = -1
+            elif link == 108 or (b[p] == 0 and b[p + 1] == 0):
                 fam = (np.int64(b[p + 2]) << 8) | b[p + 3]
             else:
                 fam = (np.int64(b[p + 1]) << 8) | b[p]
-            et = (
-                0x0800 if fam == 2 else (0x86DD if (fam == 10 or fam == 24 or fam == 28 or fam == 30) else -1)
-            )
+            if fam == -1:
+                et = (np.int64(b[p + 2]) << 8) | b[p + 3]
+            else:
+                et = (
+                    0x0800
+                    if fam == 2
+                    else (0x86DD if (fam == 10 or fam == 24 or fam == 28 or fam == 30) else -1)
+                )
             p += 4
         elif link == 101 or link == 12 or link == 14 or link == 228 or link == 229:
             if end - p < 1:
