@@ -320,7 +320,10 @@ SCENARIOS = (
     "dns_tunnel",
     "benign",
 )
+# Not in the default run: a full 65,535-port scan of three hosts used by benchmarks/bench_net.py.
+EXTRA_SCENARIOS = ("full_scan",)
 TOOLS = {
+    "full_scan": "nmap",
     "syn_scan": "nmap",
     "connect_scan": "nmap",
     "stealth_scan": "nmap",
@@ -347,7 +350,7 @@ def run_lab(
     say: Callable[[str], None] = print,
 ) -> Path:
     """Build the lab, run the chosen scenarios (each with benign traffic around it), write the manifest."""
-    unknown = [s for s in scenarios if s not in SCENARIOS]
+    unknown = [s for s in scenarios if s not in SCENARIOS + EXTRA_SCENARIOS]
     if unknown:
         from tergeu.errors import ConfigError
 
@@ -532,6 +535,18 @@ def run_lab(
                         90,
                     )
                     batch.unlink()
+                elif name == "full_scan":
+                    for tgt in ("srv", "cli", "vic"):
+                        lab.attack(
+                            cap,
+                            "atk",
+                            "port_scan",
+                            "syn",
+                            "nmap",
+                            f"nmap -n -Pn -sS -p- -T5 --min-rate 20000 --max-retries 0 {ip_of(tgt)}",
+                            120,
+                            target=tgt,
+                        )
                 elif name == "benign":
                     pass
                 try:
