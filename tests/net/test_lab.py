@@ -47,7 +47,8 @@ def test_tiny_lab_port_scan_is_detected(tmp_path: Path) -> None:
     ]
     assert not [f for f in res.findings if f.src in data["benign_hosts"]]
     # nothing of the lab is left behind
-    assert not [n for n in os.popen("ip netns list").read().split() if n.startswith("tg")]
+    mine = f"tg{os.getpid() % 100000}-"
+    assert not [n for n in os.popen("ip netns list").read().split() if n.startswith(mine)]
 
 
 @pytest.mark.root
