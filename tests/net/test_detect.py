@@ -105,3 +105,16 @@ def test_json_contract_fields() -> None:
     assert 0.0 <= j["score"] <= 1.0
     assert j["method"].startswith(("rule:", "model:"))
     json.dumps(j)
+
+
+def test_demo_sample_merged_capture_finds_all_four() -> None:
+    """The demo's capture merges four scenarios; one attack must not hide another."""
+    from tergeu.demo import samples_dir
+
+    found = Detector.of(analyse([samples_dir() / "net_lab_attacks.pcap"])).run()
+    assert sorted((f.kind, f.src) for f in found) == [
+        ("beaconing", "10.77.0.30"),
+        ("brute_force", "10.77.0.67"),
+        ("dns_tunnel", "10.77.0.30"),
+        ("port_scan", "10.77.0.66"),
+    ]

@@ -182,7 +182,7 @@ class Detector:
             out.extend(rule())
         # A password-guessing or flooding tool is also "periodic"; beaconing is only reported for
         # host pairs that nothing else explains.
-        explained = {(f.src, f.dst) for f in out}
+        explained = {(f.src, f.dst) for f in out if f.kind in ("brute_force", "dos", "port_scan")}
         out.extend(b for b in self.beaconing() if (b.src, b.dst) not in explained)
         return sorted(out, key=lambda x: (x.start or datetime.min.replace(tzinfo=UTC), x.kind))
 
