@@ -289,8 +289,12 @@ class Detector:
         )
         w = th.scan_window_s * 1_000_000_000
         targets: dict[tuple[str, int], set[str]] = {}
-        for src, dst, start in probes.select("src", "dst", "start_ns").iter_rows() if probes.height else []:
-            targets.setdefault((src, start // w), set()).add(dst)
+        if probes.height:
+            g = probes.group_by("src", "bucket").agg(
+                pl.col("dst").unique().alias("d"), pl.col("dst").n_unique().alias("n")
+            )
+            for src, bucket, d, _n in g.filter(pl.col("n") >= min(th.sweep_hosts, 2)).iter_rows():
+                targets[(src, bucket)] = set(d)
         arp = self.arp
         arp_req = arp.filter(pl.col("op") == 1) if arp is not None and arp.height else None
         answered_arp: set[str] = (
@@ -300,9 +304,15 @@ class Detector:
         )
         arp_targets: dict[tuple[str, int], set[str]] = {}
         if arp_req is not None:
-            for snd, tgt, ts in arp_req.select("sender", "target", "ts_ns").iter_rows():
-                if snd != tgt and snd != "0.0.0.0":  # gratuitous ARP and probes are not sweeps
-                    arp_targets.setdefault((snd, ts // w), set()).add(tgt)
+            # gratuitous ARP (sender = target) and address probes (sender 0.0.0.0) are not sweeps
+            real = arp_req.filter((pl.col("sender") != pl.col("target")) & (pl.col("sender") != "0.0.0.0"))
+            g = (
+                real.with_columns((pl.col("ts_ns") // w).alias("bucket"))
+                .group_by("sender", "bucket")
+                .agg(pl.col("target").unique())
+            )
+            for snd, bucket, tgts in g.iter_rows():
+                arp_targets[(snd, bucket)] = set(tgts)
         for key in sorted(set(targets) | set(arp_targets)):
             src, bucket = key
             ip_hosts = targets.get(key, set())

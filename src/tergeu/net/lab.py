@@ -33,6 +33,7 @@ SUBNET = "10.77.0"
 HOSTS = {"srv": 10, "cli": 20, "vic": 30, "atk": 66, "atk2": 67}
 BENIGN = ("cli",)
 DNS_ZONE = "lab.example"
+USER_OK = "admin:Zx9-lab-Secret"
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -234,6 +235,8 @@ class Lab:
             "subnet": f"{SUBNET}.0/24",
             "hosts": {h: ip_of(h) for h in HOSTS},
             "benign_hosts": [ip_of(h) for h in BENIGN] + [ip_of("srv")],
+            # captures in which every host is benign (the compromised host included)
+            "benign_captures": [c["file"] for c in self.captures if c["scenario"].startswith("benign")],
             "captures": self.captures,
             "labels": [vars(lbl) for lbl in self.labels],
             "tools": _versions(),
@@ -319,6 +322,7 @@ SCENARIOS = (
     "beaconing",
     "dns_tunnel",
     "benign",
+    "benign_busy",
 )
 # Not in the default run: a full 65,535-port scan of three hosts used by benchmarks/bench_net.py.
 EXTRA_SCENARIOS = ("full_scan",)
@@ -339,6 +343,7 @@ TOOLS = {
     "beaconing": "curl",
     "dns_tunnel": "dig",
     "benign": "curl",
+    "benign_busy": "curl",
 }
 
 
@@ -549,6 +554,8 @@ def run_lab(
                         )
                 elif name == "benign":
                     pass
+                elif name == "benign_busy":
+                    lab.busy_users(cap, seconds=max(20, 90 * scale), workers=8, seed=rnd.randrange(1 << 30))
                 try:
                     bg.wait(timeout=60 * max(scale, 1))
                 except subprocess.TimeoutExpired:

@@ -8,6 +8,7 @@ that the lab created, never on the host.
 from __future__ import annotations
 
 import base64
+import os
 import random
 import socketserver
 import sys
@@ -37,8 +38,13 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-        size = 200 if self.path.startswith("/beacon") else 200 + (hash(self.path) % 3000)
-        body = self._page(size // 6)
+        if self.path.startswith("/files/"):
+            # downloads of a size named in the path (".../3.bin" = 3 x 100 kB)
+            digits = "".join(ch for ch in self.path if ch.isdigit()) or "5"
+            body = os.urandom(min(int(digits), 50) * 100_000)
+        else:
+            size = 200 if self.path.startswith("/beacon") else 200 + (hash(self.path) % 3000)
+            body = self._page(size // 6)
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
