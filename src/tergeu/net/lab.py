@@ -200,6 +200,48 @@ class Lab:
         script = "; ".join(steps)
         return self.spawn("cli", ["timeout", str(int(seconds) + 15), "bash", "-c", script])
 
+    def busy_users(self, cap: Capture, seconds: float, workers: int, seed: int) -> None:
+        """An office's worth of ordinary traffic at once from the benign hosts: pages, many distinct
+        DNS names, downloads of 0.1-3 MB, FTP logins with the right password."""
+        rnd = random.Random(seed)
+        words = "mail portal intranet files wiki vpn crm erp hr news cdn static api auth sso docs git ci jira chat".split()
+        procs = []
+        for w in range(workers):
+            host = "cli" if w % 2 == 0 else "vic"
+            steps = []
+            t = 0.0
+            while t < seconds:
+                r = rnd.random()
+                if r < 0.5:
+                    steps.append(
+                        f"curl -s -o /dev/null -m 5 http://{ip_of('srv')}/{rnd.choice(words)}/{rnd.randrange(1000)}"
+                    )
+                elif r < 0.8:
+                    steps.append(
+                        f"dig +short +time=1 +tries=1 @{ip_of('srv')} {rnd.choice(words)}{rnd.randrange(30)}.{DNS_ZONE}"
+                    )
+                elif r < 0.9:
+                    steps.append(
+                        f"curl -s -o /dev/null -m 10 http://{ip_of('srv')}/files/{rnd.randrange(1, 30)}.bin"
+                    )
+                elif r < 0.95:
+                    steps.append(f"curl -s -m 3 -o /dev/null ftp://{ip_of('srv')}/ --user {USER_OK}")
+                else:
+                    steps.append(
+                        f"curl -s -o /dev/null -m 5 -X POST -d 'q={rnd.randrange(10**6)}' http://{ip_of('srv')}/search"
+                    )
+                pause = rnd.uniform(0.05, 0.6)
+                steps.append(f"sleep {pause:.2f}")
+                t += pause + 0.05
+            procs.append(
+                self.spawn(host, ["timeout", str(int(seconds) + 20), "bash", "-c", "; ".join(steps)])
+            )
+        for p in procs:
+            try:
+                p.wait(timeout=seconds + 30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGTERM)
+
     def attack(
         self,
         cap: Capture,
