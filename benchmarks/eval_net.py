@@ -43,7 +43,7 @@ def prec_at(recall: float, fpr: float, rate: float = 1 / 1000) -> float:
 
 def model_lofo(table: pl.DataFrame) -> list[dict[str, object]]:
     kinds = sorted(k for k in set(table["kind"].to_list()) if k)
-    benign_caps = sorted({c for c in table["capture"].to_list() if c.endswith("/benign")})
+    benign_caps = sorted({c for c in table["capture"].to_list() if "/benign" in c})
     rows = []
     for k in kinds:
         caps_k = set(table.filter(pl.col("kind") == k)["capture"].to_list())

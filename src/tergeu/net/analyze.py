@@ -94,7 +94,9 @@ def analyse(paths: Sequence[str | Path], evidence_ids: Sequence[int | None] | No
         raise InputError("no packets could be read", path=str(paths[0]))
     fr = build_flows(pk, float(settings.get("net_idle_timeout")), float(settings.get("net_active_timeout")))
     hn = hints_mod.extract(pk, fr.packet_flow, fr.table.height)
-    flows = fr.table.join(hn.per_flow, on="flow_id", how="left")
+    flows = fr.table.join(hn.per_flow, on="flow_id", how="left").with_columns(
+        pl.col("auth_fail").fill_null(0), pl.col("auth_ok").fill_null(0)
+    )
     ids = list(evidence_ids) if evidence_ids is not None else [None] * len(pk.paths)
     # Map file positions (time order) back to the evidence ids given in argument order.
     by_path = {str(p): e for p, e in zip([str(x) for x in paths], ids, strict=False)}

@@ -34,8 +34,8 @@ class Thresholds:
     scan_ports: int = 15  # distinct ports probed on one host without sending data (browsers use 1-3)
     sweep_hosts: int = 10  # distinct hosts probed (ICMP echo or data-less TCP) from one source
     brute_window_s: int = 600
-    brute_conns: int = 8  # completed sessions to a login service in 10 min (people log in once or twice)
-    brute_attempts: int = 15  # cleartext credential exchanges (USER/PASS pairs) in 10 min
+    brute_conns: int = 8  # sessions to an encrypted login service (SSH, RDP, ...) in 10 min
+    brute_attempts: int = 10  # refused logins (FTP 530, POP3 -ERR, ...) for one client in 10 min
     brute_http_fail: int = 10  # HTTP 401/403 answers to one client in 10 min
     flood_window_s: int = 60
     syn_flood_halfopen: int = 500  # half-open connections to one service per minute
@@ -383,6 +383,9 @@ class Detector:
 
     # ------------------------------------------------------------------ brute force
     def brute_force(self) -> Iterator[Finding]:
+        """Cleartext services (FTP, POP3, IMAP, SMTP, telnet) are judged by the refusals the server
+        sends back; encrypted ones (SSH, RDP, SMB, databases) only by how many sessions one client
+        opens, since their failures are invisible on the wire."""
         th = self.th
         sess = self.f.filter(
             (pl.col("proto") == 6)
@@ -392,12 +395,13 @@ class Detector:
         if sess.height == 0:
             return
         g = sess.group_by("src", "dst", "dport", "bucket").agg(
-            pl.len().alias("conns"), ((pl.col("act_data_pkt_fwd") + 1) // 2).sum().alias("exchanges")
+            pl.len().alias("conns"),
+            pl.col("auth_fail").sum().alias("fails"),
+            pl.col("auth_ok").sum().alias("oks"),
         )
-        for src, dst, dport, bucket, conns, exch in g.iter_rows():
+        for src, dst, dport, bucket, conns, fails, oks in g.iter_rows():
             clear = dport in CLEARTEXT_LOGIN
-            attempts = max(int(exch) - conns, 0) if clear else conns  # minus one greeting/USER per session
-            hit = conns >= th.brute_conns or (clear and conns >= 2 and attempts >= th.brute_attempts)
+            hit = fails >= th.brute_attempts if clear else conns >= th.brute_conns
             if not hit:
                 continue
             rows = sess.filter(
@@ -407,12 +411,12 @@ class Detector:
                 & (pl.col("bucket") == bucket)
             ).sort("start_ns")
             svc = LOGIN_PORTS[dport]
-            x = max(conns / th.brute_conns, attempts / th.brute_attempts if clear else 0)
+            x = fails / th.brute_attempts if clear else conns / th.brute_conns
+            what = f"{fails} refused logins in {conns} sessions" if clear else f"{conns} sessions"
             yield self.finding(
                 "brute_force",
                 f"brute_force_{svc}",
-                f"{src} opened {conns} {svc} sessions to {dst}:{dport}"
-                + (f" with ~{attempts} credential attempts" if clear else ""),
+                f"{src} → {dst}:{dport} ({svc}): {what}" + (f", {oks} accepted" if oks else ""),
                 _score(x, 1.0),
                 rows,
                 src,
@@ -420,9 +424,10 @@ class Detector:
                 {
                     "service": svc,
                     "sessions": conns,
-                    "attempts_estimate": attempts,
-                    "threshold_sessions": th.brute_conns,
-                    "threshold_attempts": th.brute_attempts if clear else None,
+                    "refused_logins": int(fails) if clear else None,
+                    "accepted_logins": int(oks) if clear else None,
+                    "threshold_refusals": th.brute_attempts if clear else None,
+                    "threshold_sessions": None if clear else th.brute_conns,
                     "window_s": th.brute_window_s,
                 },
             )

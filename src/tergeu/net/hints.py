@@ -318,8 +318,43 @@ def extract(pk: Packets, packet_flow: np.ndarray[Any, Any], n_flows: int, first_
             "index": pl.Int64,
         },
     )
+    fails, oks = _login_replies(pk, packet_flow, has)
+    for f in set(fails) | set(oks):
+        per.setdefault(f, {})
     cols: dict[str, list[Any]] = {"flow_id": list(per.keys())}
     for name in HINT_COLUMNS:
         cols[name] = [per[f].get(name) for f in cols["flow_id"]]
-    schema = {"flow_id": pl.Int64, **dict.fromkeys(HINT_COLUMNS, pl.Utf8)}
+    cols["auth_fail"] = [fails.get(f, 0) for f in cols["flow_id"]]
+    cols["auth_ok"] = [oks.get(f, 0) for f in cols["flow_id"]]
+    schema = {
+        "flow_id": pl.Int64,
+        **dict.fromkeys(HINT_COLUMNS, pl.Utf8),
+        "auth_fail": pl.Int32,
+        "auth_ok": pl.Int32,
+    }
     return Hints(per_flow=pl.DataFrame(cols, schema=schema), dns=dns)
+
+
+# Server replies of cleartext login protocols (FTP, SMTP AUTH, POP3, IMAP, telnet prompts).
+LOGIN_SERVER_PORTS = (21, 23, 25, 110, 143, 587)
+FAIL_PREFIXES = (b"530 ", b"530-", b"535 ", b"-ERR", b"Login incorrect", b"Authentication failed")
+OK_PREFIXES = (b"230 ", b"230-", b"235 ", b"+OK Logged", b"+OK Mailbox", b"+OK Welcome")
+
+
+def _login_replies(
+    pk: Packets, packet_flow: np.ndarray[Any, Any], has: np.ndarray[Any, Any]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Failed and successful logins per flow, read from the server's replies, so that brute force
+    against cleartext services is judged by refusals rather than by how often someone connects."""
+    c = pk.cols
+    idx = np.flatnonzero(has & (c["proto"] == 6) & np.isin(c["sport"], LOGIN_SERVER_PORTS))
+    fails: dict[int, int] = {}
+    oks: dict[int, int] = {}
+    for i in idx.tolist():
+        data = pk.payload(i)[:64]
+        f = int(packet_flow[i])
+        if data.startswith(FAIL_PREFIXES) or b" NO " in data[:20] and b"LOGIN" in data.upper()[:40]:
+            fails[f] = fails.get(f, 0) + 1
+        elif data.startswith(OK_PREFIXES):
+            oks[f] = oks.get(f, 0) + 1
+    return fails, oks

@@ -202,7 +202,7 @@ class Lab:
 
     def busy_users(self, cap: Capture, seconds: float, workers: int, seed: int) -> None:
         """An office's worth of ordinary traffic at once from the benign hosts: pages, many distinct
-        DNS names, downloads of 0.1-3 MB, FTP logins with the right password."""
+        DNS names, downloads of 0.1-1 MB, searches (POST), FTP logins with the right password."""
         rnd = random.Random(seed)
         words = "mail portal intranet files wiki vpn crm erp hr news cdn static api auth sso docs git ci jira chat".split()
         procs = []
@@ -220,11 +220,11 @@ class Lab:
                     steps.append(
                         f"dig +short +time=1 +tries=1 @{ip_of('srv')} {rnd.choice(words)}{rnd.randrange(30)}.{DNS_ZONE}"
                     )
-                elif r < 0.9:
+                elif r < 0.86:
                     steps.append(
-                        f"curl -s -o /dev/null -m 10 http://{ip_of('srv')}/files/{rnd.randrange(1, 30)}.bin"
+                        f"curl -s -o /dev/null -m 10 http://{ip_of('srv')}/files/{rnd.randrange(1, 10)}.bin"
                     )
-                elif r < 0.95:
+                elif r < 0.9:
                     steps.append(f"curl -s -m 3 -o /dev/null ftp://{ip_of('srv')}/ --user {USER_OK}")
                 else:
                     steps.append(
