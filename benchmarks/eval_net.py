@@ -35,6 +35,16 @@ from tergeu.net.analyze import analyse  # noqa: E402
 from tergeu.net.detect import Detector  # noqa: E402
 
 
+def fpr_upper(k: int, n: int) -> float:
+    """One-sided 95 % Clopper-Pearson upper bound of a false-positive rate seen k times in n:
+    with few benign flows, "0 false positives" only bounds the rate, it does not make it zero."""
+    from scipy.stats import beta
+
+    if n == 0:
+        return 1.0
+    return float(beta.ppf(0.95, k + 1, n - k)) if k < n else 1.0
+
+
 def prec_at(recall: float, fpr: float, rate: float = 1 / 1000) -> float:
     if recall == 0:
         return 0.0
@@ -155,8 +165,9 @@ def main() -> None:
             )
         print(
             f"benign flows {tot['benign_flows']}; rules: {tot['rules_false_findings']} false findings "
-            f"({tot['rules_fp_per_10k']:.1f} per 10k benign flows); model: {tot['model_fp_flows']} benign flows flagged "
-            f"({tot['model_fp_per_10k']:.1f} per 10k)"
+            f"({tot['rules_fp_per_10k']:.1f} per 10k benign flows, 95% <= {tot['rules_fp_per_10k_ub']:.1f}); "
+            f"model: {tot['model_fp_flows']} benign flows flagged ({tot['model_fp_per_10k']:.1f} per 10k, "
+            f"95% <= {tot['model_fp_per_10k_ub']:.1f})"
         )
 
 
