@@ -353,7 +353,7 @@ def _login_replies(
     for i in idx.tolist():
         data = pk.payload(i)[:64]
         f = int(packet_flow[i])
-        if data.startswith(FAIL_PREFIXES) or b" NO " in data[:20] and b"LOGIN" in data.upper()[:40]:
+        if data.startswith(FAIL_PREFIXES) or (b" NO " in data[:20] and b"LOGIN" in data.upper()[:40]):
             fails[f] = fails.get(f, 0) + 1
         elif data.startswith(OK_PREFIXES):
             oks[f] = oks.get(f, 0) + 1
