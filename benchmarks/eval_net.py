@@ -91,7 +91,7 @@ def rules_on_lab(folder: Path) -> tuple[list[dict[str, object]], dict[str, float
     false_findings = 0
     model_fp = 0
     model_att: dict[str, list[int]] = {}
-    bundle = model.load()
+    forest = model.load()
     for cap in manifest["captures"]:
         path = folder / cap["file"]
         if not path.exists():
@@ -106,8 +106,8 @@ def rules_on_lab(folder: Path) -> tuple[list[dict[str, object]], dict[str, float
             hit = any(f.kind == lb["kind"] and f.src == lb["attacker"] for f in found)
             per_kind.setdefault(lb["kind"], []).append(int(hit))
         false_findings += sum(1 for f in found if f.src in benign_hosts or (f.src not in attackers))
-        if bundle is not None and a.flows.height:
-            p = bundle["model"].predict_proba(model.matrix(a.flows))[:, 1] >= bundle["threshold"]
+        if forest is not None and a.flows.height:
+            p = forest.predict(model.matrix(a.flows)) >= forest.threshold
             model_fp += int(p[kinds == ""].sum())
             for k in set(kinds.tolist()) - {""}:
                 model_att.setdefault(k, [0, 0])

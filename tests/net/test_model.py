@@ -34,22 +34,29 @@ def test_no_identifier_features() -> None:
 
 
 def test_shipped_model_loads() -> None:
-    bundle = model.load()
-    assert bundle is not None and tuple(bundle["features"]) == model.MODEL_FEATURES
-    assert not [c for c in bundle["trained_on"] if c.startswith("lab/")]  # test captures never trained on
+    forest = model.load()
+    assert forest is not None and forest.features == model.MODEL_FEATURES
+    assert not [
+        c for c in forest.meta["trained_on"] if c.startswith("lab/")
+    ]  # test captures never trained on
 
 
 def test_rebuild_is_reproducible(tmp_path: Path) -> None:
-    import joblib
-
-    path, info = model.train(None, tmp_path / "m.joblib")
+    path, info = model.train(None, tmp_path / "m.npz")
     assert info["attack_flows"] > 0
-    rebuilt = joblib.load(path)["model"]
-    shipped = model.load()
-    assert shipped is not None
-    flows = analyse([LAB / "syn_scan.pcap.gz"]).flows
-    x = model.matrix(flows)
-    assert np.array_equal(rebuilt.predict_proba(x), shipped["model"].predict_proba(x))
+    assert path.read_bytes() == (model.data_dir() / model.MODEL_FILE).read_bytes()
+
+
+def test_compiled_forest_equals_sklearn() -> None:
+    import polars as pl
+
+    table = pl.read_parquet(model.data_dir() / model.TRAIN_FILE).sort(
+        ["capture", "start_ns", "src", "dst", "dport"]
+    )
+    clf = model.fit(table)
+    x = model.matrix(analyse([LAB / "syn_scan.pcap.gz"]).flows)
+    forest = model.Forest.from_sklearn(clf, {"features": list(model.MODEL_FEATURES), "threshold": 0.9})
+    assert np.allclose(forest.predict(x), clf.predict_proba(x)[:, 1], atol=1e-12)
 
 
 def test_model_findings_carry_attributions() -> None:

@@ -204,7 +204,28 @@ class Lab:
         """An office's worth of ordinary traffic at once from the benign hosts: pages, many distinct
         DNS names, downloads of 0.1-1 MB, searches (POST), FTP logins with the right password."""
         rnd = random.Random(seed)
-        words = ["mail", "portal", "intranet", "files", "wiki", "vpn", "crm", "erp", "hr", "news", "cdn", "static", "api", "auth", "sso", "docs", "git", "ci", "jira", "chat"]
+        words = [
+            "mail",
+            "portal",
+            "intranet",
+            "files",
+            "wiki",
+            "vpn",
+            "crm",
+            "erp",
+            "hr",
+            "news",
+            "cdn",
+            "static",
+            "api",
+            "auth",
+            "sso",
+            "docs",
+            "git",
+            "ci",
+            "jira",
+            "chat",
+        ]
         procs = []
         for w in range(workers):
             host = "cli" if w % 2 == 0 else "vic"

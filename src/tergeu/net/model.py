@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numba as nb
 import numpy as np
 import polars as pl
 
@@ -32,7 +33,7 @@ from tergeu.net.flows import FEATURES, SIZE_COLUMNS
 from tergeu.records import Finding
 
 MODEL_FEATURES: tuple[str, ...] = (*FEATURES, *SIZE_COLUMNS, "is_tcp", "is_udp", "is_icmp")
-MODEL_FILE = "net_flow_model.joblib"
+MODEL_FILE = "net_flow_model.npz"
 TRAIN_FILE = "net_train_flows.parquet"
 THRESHOLD = 0.9  # probability a flow must reach to count as anomalous
 MIN_FLOWS = 3  # anomalous flows one host pair needs before a finding is raised
@@ -130,10 +131,98 @@ def fit(train: pl.DataFrame) -> Any:
     return clf
 
 
+class Forest:
+    """The trained forest as plain arrays, evaluated by compiled code: scanning a capture then needs
+    neither scikit-learn (seconds to import) nor unpickling. Predictions equal sklearn's exactly
+    (inputs are compared as float32, as sklearn's trees do)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray[Any, Any]], meta: dict[str, Any]) -> None:
+        self.a = arrays
+        self.meta = meta
+        self.threshold = float(meta["threshold"])
+        self.features = tuple(meta["features"])
+
+    @classmethod
+    def from_sklearn(cls, clf: Any, meta: dict[str, Any]) -> Forest:
+        feat, thr, left, right, prob, roots = [], [], [], [], [], []
+        base = 0
+        for est in clf.estimators_:
+            t = est.tree_
+            val = t.value[:, 0, :]
+            roots.append(base)
+            feat.append(t.feature.astype(np.int32))
+            thr.append(t.threshold.astype(np.float64))
+            left.append(np.where(t.children_left >= 0, t.children_left + base, -1).astype(np.int32))
+            right.append(np.where(t.children_right >= 0, t.children_right + base, -1).astype(np.int32))
+            prob.append((val[:, 1] / np.maximum(val.sum(axis=1), 1e-12)).astype(np.float64))
+            base += t.node_count
+        arrays = {
+            "feature": np.concatenate(feat),
+            "threshold": np.concatenate(thr),
+            "left": np.concatenate(left),
+            "right": np.concatenate(right),
+            "prob": np.concatenate(prob),
+            "roots": np.array(roots, dtype=np.int64),
+        }
+        return cls(arrays, meta)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, meta=np.array(json.dumps(self.meta, sort_keys=True)), **self.a)  # type: ignore[arg-type]
+
+    @classmethod
+    def open(cls, path: Path) -> Forest:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files if k != "meta"}
+            meta = json.loads(str(z["meta"]))
+        return cls(arrays, meta)
+
+    def predict(self, x: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        a = self.a
+        xf = x.astype(np.float32).astype(np.float64)
+        out = np.zeros(len(xf), dtype=np.float64)
+        _predict(xf, a["feature"], a["threshold"], a["left"], a["right"], a["prob"], a["roots"], out)
+        return out
+
+    def contributions(self, x: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Per-feature contribution to P(attack) per row (Saabas path attribution): each split on
+        the way to the leaf credits its feature with the change in attack probability."""
+        a = self.a
+        xf = x.astype(np.float32).astype(np.float64)
+        out = np.zeros_like(xf)
+        _contrib(xf, a["feature"], a["threshold"], a["left"], a["right"], a["prob"], a["roots"], out)
+        return out
+
+
+@nb.njit(cache=True)
+def _predict(x: Any, feat: Any, thr: Any, left: Any, right: Any, prob: Any, roots: Any, out: Any) -> None:
+    for r in range(x.shape[0]):
+        s = 0.0
+        for root in roots:
+            n = root
+            while left[n] >= 0:
+                n = left[n] if x[r, feat[n]] <= thr[n] else right[n]
+            s += prob[n]
+        out[r] = s / len(roots)
+
+
+@nb.njit(cache=True)
+def _contrib(x: Any, feat: Any, thr: Any, left: Any, right: Any, prob: Any, roots: Any, out: Any) -> None:
+    for r in range(x.shape[0]):
+        for root in roots:
+            n = root
+            while left[n] >= 0:
+                child = left[n] if x[r, feat[n]] <= thr[n] else right[n]
+                out[r, feat[n]] += prob[child] - prob[n]
+                n = child
+    for r in range(x.shape[0]):
+        for c in range(x.shape[1]):
+            out[r, c] /= len(roots)
+
+
 def train(data: Sequence[Path] | None = None, out: Path | None = None) -> tuple[Path, dict[str, Any]]:
     """Rebuild the shipped model; with ``data`` also rebuild the training Parquet from lab folders."""
-    import joblib
-
     target = out or data_dir() / MODEL_FILE
     if data:
         table = pl.concat([flows_from_lab(Path(d)) for d in data])
@@ -143,53 +232,37 @@ def train(data: Sequence[Path] | None = None, out: Path | None = None) -> tuple[
         table = pl.read_parquet(data_dir() / TRAIN_FILE)
     table = table.sort(["capture", "start_ns", "src", "dst", "dport"])
     clf = fit(table)
-    bundle = {
-        "model": clf,
-        "features": MODEL_FEATURES,
+    meta = {
+        "features": list(MODEL_FEATURES),
         "threshold": THRESHOLD,
         "trained_on": sorted(set(table["capture"].to_list())),
+        "kind": "RandomForestClassifier",
+        "params": {
+            k: v for k, v in clf.get_params().items() if isinstance(v, int | float | str | type(None))
+        },
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(bundle, target, compress=3)
+    Forest.from_sklearn(clf, meta).save(target)
     load.cache_clear()
     info = {"flows": table.height, "attack_flows": int((table["kind"] != "").sum())}
     return target, info
 
 
 @cache
-def load() -> dict[str, Any] | None:
-    import joblib
-
+def load() -> Forest | None:
     path = data_dir() / MODEL_FILE
     if not path.is_file():
         return None
-    bundle: dict[str, Any] = joblib.load(path)
-    if tuple(bundle.get("features", ())) != MODEL_FEATURES:
+    forest = Forest.open(path)
+    if forest.features != MODEL_FEATURES:
         return None
-    return bundle
-
-
-def contributions(clf: Any, x: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """Per-feature contribution to P(attack) for each row (Saabas-style tree path attribution)."""
-    out = np.zeros_like(x, dtype=np.float64)
-    for est in clf.estimators_:
-        tree = est.tree_
-        val = tree.value[:, 0, :]
-        prob = val[:, 1] / np.maximum(val.sum(axis=1), 1e-12)
-        path = est.decision_path(x)
-        for r in range(x.shape[0]):
-            nodes = path.indices[path.indptr[r] : path.indptr[r + 1]]
-            for parent, child in itertools.pairwise(nodes):
-                out[r, tree.feature[parent]] += prob[child] - prob[parent]
-    return out / len(clf.estimators_)
+    return forest
 
 
 def score(flows: pl.DataFrame) -> np.ndarray[Any, Any] | None:
-    bundle = load()
-    if bundle is None or flows.height == 0:
+    forest = load()
+    if forest is None or flows.height == 0:
         return None
-    proba: np.ndarray[Any, Any] = bundle["model"].predict_proba(matrix(flows))[:, 1]
-    return proba
+    return forest.predict(matrix(flows))
 
 
 def anomalies(a: Any, rule_findings: Sequence[Finding]) -> list[Finding]:
@@ -200,18 +273,18 @@ def anomalies(a: Any, rule_findings: Sequence[Finding]) -> list[Finding]:
     proba = score(flows)
     if proba is None:
         return []
-    bundle = load()
-    assert bundle is not None
+    forest = load()
+    assert forest is not None
     covered = {(f.src, f.dst) for f in rule_findings} | {(f.dst, f.src) for f in rule_findings}
     covered_src = {f.src for f in rule_findings if f.dst is None}
-    flagged = flows.with_columns(pl.Series("p", proba)).filter(pl.col("p") >= bundle["threshold"])
+    flagged = flows.with_columns(pl.Series("p", proba)).filter(pl.col("p") >= forest.threshold)
     out = []
     for (src, dst), grp in flagged.group_by("src", "dst"):
         if grp.height < MIN_FLOWS or (src, dst) in covered or src in covered_src or dst in covered_src:
             continue
         grp = grp.sort("p", descending=True)
         top = grp.head(20)
-        contrib = contributions(bundle["model"], matrix(top)).mean(axis=0)
+        contrib = forest.contributions(matrix(top)).mean(axis=0)
         order = np.argsort(-contrib)[:5]
         attributions = {MODEL_FEATURES[i]: round(float(contrib[i]), 4) for i in order if contrib[i] > 0}
         means = {MODEL_FEATURES[i]: round(float(matrix(top)[:, i].mean()), 3) for i in order}
@@ -230,7 +303,7 @@ def anomalies(a: Any, rule_findings: Sequence[Finding]) -> list[Finding]:
                 dst=str(dst),
                 details={
                     "flows_flagged": grp.height,
-                    "threshold_probability": bundle["threshold"],
+                    "threshold_probability": forest.threshold,
                     "min_flows": MIN_FLOWS,
                     "attributions": attributions,
                     "feature_means": means,

@@ -13,19 +13,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from tergeu import settings
-from tergeu.db import Artifact, Case, EvidenceItem
 from tergeu.errors import InputError, NotFoundError
 from tergeu.net.analyze import Analysis, analyse, write_flows
 from tergeu.net.detect import ANALYZER, Detector
 from tergeu.net.pcap import is_capture
 from tergeu.records import Finding
+
+if TYPE_CHECKING:  # the database layer is imported only when a case is used
+    from sqlalchemy.orm import Session
+
+    from tergeu.db import Case, EvidenceItem
 
 
 @dataclass
@@ -41,6 +43,9 @@ def officer(by: str | None) -> str:
 
 def resolve_case_items(session: Session, case: Case, refs: Sequence[str]) -> list[EvidenceItem]:
     """Evidence items named by id / SHA-256 prefix / original path, or every capture of the case."""
+    from sqlalchemy import select
+
+    from tergeu.db import EvidenceItem
     from tergeu.evidence import get_item, stored_path
 
     items: list[EvidenceItem] = []
@@ -109,6 +114,7 @@ def with_evidence_columns(a: Analysis) -> pl.DataFrame:
 
 def store_flows(session: Session, case: Case, a: Analysis) -> Path:
     """Flows as a Parquet Artifact under $TERGEU_HOME, with hash and pointers back to the evidence."""
+    from tergeu.db import Artifact
     from tergeu.store import sha256_file
 
     folder = settings.home() / "artifacts" / case.number / "net"
