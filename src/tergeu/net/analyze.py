@@ -101,17 +101,10 @@ def analyse(paths: Sequence[str | Path], evidence_ids: Sequence[int | None] | No
     # Map file positions (time order) back to the evidence ids given in argument order.
     by_path = {str(p): e for p, e in zip([str(x) for x in paths], ids, strict=False)}
     eids = [by_path.get(p) for p in pk.paths]
+    names = pl.Series(pk.paths, dtype=pl.Utf8)
     flows = flows.with_columns(
-        pl.Series(
-            "first_path",
-            np.array(pk.paths, dtype=object)[flows["first_file"].to_numpy()].tolist() if flows.height else [],
-            dtype=pl.Utf8,
-        ),
-        pl.Series(
-            "last_path",
-            np.array(pk.paths, dtype=object)[flows["last_file"].to_numpy()].tolist() if flows.height else [],
-            dtype=pl.Utf8,
-        ),
+        names.gather(flows["first_file"].to_numpy()).alias("first_path"),
+        names.gather(flows["last_file"].to_numpy()).alias("last_path"),
     )
     for w in warnings:
         w.evidence_id = by_path.get(w.path)
@@ -136,8 +129,8 @@ def arp_table(pk: Packets) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "ts_ns": c["ts_ns"][idx],
-            "sender": _addr_strings(c["src_hi"][idx], c["src_lo"][idx]) if len(idx) else [],
-            "target": _addr_strings(c["dst_hi"][idx], c["dst_lo"][idx]) if len(idx) else [],
+            "sender": _addr_strings(c["src_hi"][idx], c["src_lo"][idx]),
+            "target": _addr_strings(c["dst_hi"][idx], c["dst_lo"][idx]),
             "op": c["proto"][idx].astype(np.int16),
             "file": pk.file[idx],
             "index": pk.index[idx],

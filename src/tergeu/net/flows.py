@@ -532,17 +532,23 @@ class FlowResult:
     packet_flow: np.ndarray[Any, Any]
 
 
-def _addr_strings(hi: np.ndarray[Any, Any], lo: np.ndarray[Any, Any]) -> list[str]:
-    pairs = np.stack([hi, lo], axis=1)
-    uniq, inv = np.unique(pairs, axis=0, return_inverse=True)
+def _addr_strings(hi: np.ndarray[Any, Any], lo: np.ndarray[Any, Any]) -> pl.Series:
+    """Text addresses for 128-bit (hi, lo) pairs: each distinct address is formatted once and
+    gathered by index, so a scan with 200k flows costs a few hundred string conversions."""
+    if len(lo) == 0:
+        return pl.Series([], dtype=pl.Utf8)
+    if not hi.any():
+        uniq_lo, inv = np.unique(lo, return_inverse=True)
+        uniq = np.stack([np.zeros_like(uniq_lo), uniq_lo], axis=1)
+    else:
+        uniq, inv = np.unique(np.stack([hi, lo], axis=1), axis=0, return_inverse=True)
     names = []
     for h, low in uniq.tolist():
         if h == 0 and (low >> 32) == 0xFFFF:
             names.append(str(ipaddress.IPv4Address(low & 0xFFFFFFFF)))
         else:
             names.append(str(ipaddress.IPv6Address((int(h) << 64) | int(low))))
-    arr = np.array(names, dtype=object)
-    return list(arr[inv.reshape(-1)])
+    return pl.Series(names, dtype=pl.Utf8).gather(inv.reshape(-1))
 
 
 def build_flows(pk: Packets, idle_s: float = 120.0, active_s: float = 1800.0) -> FlowResult:
@@ -612,8 +618,8 @@ def build_flows(pk: Packets, idle_s: float = 120.0, active_s: float = 1800.0) ->
     dlo = np.where(rev, c["src_lo"][init], c["dst_lo"][init])
     sport, dport = np.where(rev, dport, sport), np.where(rev, sport, dport)
     data: dict[str, Any] = {
-        "src": _addr_strings(shi, slo) if nf else [],
-        "dst": _addr_strings(dhi, dlo) if nf else [],
+        "src": _addr_strings(shi, slo),
+        "dst": _addr_strings(dhi, dlo),
         "sport": sport.astype(np.int32),
         "dport": dport.astype(np.int32),
         "proto": proto,
@@ -624,7 +630,9 @@ def build_flows(pk: Packets, idle_s: float = 120.0, active_s: float = 1800.0) ->
         "end_ns": c["ts_ns"][last],
         "n_packets": np.diff(starts).astype(np.int64),
         "state": state,
-        "end_reason": np.array(END_REASONS, dtype=object)[reasons[:nf]].tolist() if nf else [],
+        "end_reason": pl.Series(reasons[:nf].astype(np.int64)).replace_strict(
+            dict(enumerate(END_REASONS)), return_dtype=pl.Utf8
+        ),
         "first_file": pk.file[first],
         "first_index": pk.index[first],
         "last_file": pk.file[last],

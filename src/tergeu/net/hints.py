@@ -283,8 +283,8 @@ def extract(pk: Packets, packet_flow: np.ndarray[Any, Any], n_flows: int, first_
     idx = np.flatnonzero(udp53)
     from tergeu.net.flows import _addr_strings
 
-    srcs = _addr_strings(c["src_hi"][idx], c["src_lo"][idx]) if len(idx) else []
-    dsts = _addr_strings(c["dst_hi"][idx], c["dst_lo"][idx]) if len(idx) else []
+    srcs = _addr_strings(c["src_hi"][idx], c["src_lo"][idx]).to_list()
+    dsts = _addr_strings(c["dst_hi"][idx], c["dst_lo"][idx]).to_list()
     for pos, i in enumerate(idx.tolist()):
         msg = parse_dns(pk.payload(i))
         if msg is None:

@@ -15,7 +15,6 @@ made from lab captures, so ``tergeu train net`` rebuilds the same model byte for
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -270,13 +269,21 @@ def anomalies(a: Any, rule_findings: Sequence[Finding]) -> list[Finding]:
     from tergeu.net.detect import ANALYZER, _flow_list, _refs, _ts
 
     flows: pl.DataFrame = a.flows
+    forest = load()
+    if forest is None or flows.height == 0:
+        return []
+    covered = {(f.src, f.dst) for f in rule_findings} | {(f.dst, f.src) for f in rule_findings}
+    covered_src = {f.src for f in rule_findings if f.dst is None}
+    # Only flows that no rule finding explains are scored: on a scan or flood capture that is
+    # almost nothing, and the model only reports what the rules missed anyway.
+    pair = pl.concat_str([pl.col("src"), pl.col("dst")], separator="|")
+    skip = [f"{a}|{b}" for a, b in covered]
+    flows = flows.filter(
+        ~pair.is_in(skip) & ~pl.col("src").is_in(list(covered_src)) & ~pl.col("dst").is_in(list(covered_src))
+    )
     proba = score(flows)
     if proba is None:
         return []
-    forest = load()
-    assert forest is not None
-    covered = {(f.src, f.dst) for f in rule_findings} | {(f.dst, f.src) for f in rule_findings}
-    covered_src = {f.src for f in rule_findings if f.dst is None}
     flagged = flows.with_columns(pl.Series("p", proba)).filter(pl.col("p") >= forest.threshold)
     out = []
     for (src, dst), grp in flagged.group_by("src", "dst"):
