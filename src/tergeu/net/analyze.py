@@ -94,17 +94,18 @@ def analyse(paths: Sequence[str | Path], evidence_ids: Sequence[int | None] | No
         raise InputError("no packets could be read", path=str(paths[0]))
     fr = build_flows(pk, float(settings.get("net_idle_timeout")), float(settings.get("net_active_timeout")))
     hn = hints_mod.extract(pk, fr.packet_flow, fr.table.height)
-    flows = fr.table.join(hn.per_flow, on="flow_id", how="left").with_columns(
-        pl.col("auth_fail").fill_null(0), pl.col("auth_ok").fill_null(0)
-    )
+    flows = _attach(fr.table, hn.per_flow)
     ids = list(evidence_ids) if evidence_ids is not None else [None] * len(pk.paths)
     # Map file positions (time order) back to the evidence ids given in argument order.
     by_path = {str(p): e for p, e in zip([str(x) for x in paths], ids, strict=False)}
     eids = [by_path.get(p) for p in pk.paths]
     names = pl.Series(pk.paths, dtype=pl.Utf8)
-    flows = flows.with_columns(
-        names.gather(flows["first_file"].to_numpy()).alias("first_path"),
-        names.gather(flows["last_file"].to_numpy()).alias("last_path"),
+    flows.hstack(
+        [
+            names.gather(flows["first_file"].to_numpy()).alias("first_path"),
+            names.gather(flows["last_file"].to_numpy()).alias("last_path"),
+        ],
+        in_place=True,
     )
     for w in warnings:
         w.evidence_id = by_path.get(w.path)
@@ -118,6 +119,27 @@ def analyse(paths: Sequence[str | Path], evidence_ids: Sequence[int | None] | No
         evidence_ids=eids,
         packets=pk,
     )
+
+
+def _attach(table: pl.DataFrame, per_flow: pl.DataFrame) -> pl.DataFrame:
+    """Hint columns scattered onto the flow table in place (hints exist for few flows; a join
+    would copy every feature column of a scan with hundreds of thousands of flows)."""
+    n = table.height
+    idx = per_flow["flow_id"].to_numpy()
+    cols = []
+    for name in per_flow.columns:
+        if name == "flow_id":
+            continue
+        src = per_flow[name]
+        if src.dtype == pl.Utf8:
+            full = pl.Series(name, [None] * n, dtype=pl.Utf8)
+        else:
+            full = pl.Series(name, np.zeros(n, dtype=np.int32))
+        if len(idx):
+            full = full.scatter(idx, src)
+        cols.append(full)
+    table.hstack(cols, in_place=True)
+    return table
 
 
 def arp_table(pk: Packets) -> pl.DataFrame:

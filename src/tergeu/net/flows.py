@@ -244,7 +244,8 @@ def _stats(s: float, ss: float, n: int) -> tuple[float, float]:
 @nb.njit(cache=True)
 def _features(
     order: Any,
-    starts: Any,
+    seg_a: Any,
+    seg_b: Any,
     nf: int,
     ts: Any,
     flags: Any,
@@ -263,8 +264,8 @@ def _features(
     fid: Any,
 ) -> None:
     for f in range(nf):
-        a = starts[f]
-        e = starts[f + 1]
+        a = seg_a[f]
+        e = seg_b[f]
         i0 = order[a]
         # The SYN sender is the client even when its SYN was not the first packet captured.
         ini = i0
@@ -373,7 +374,7 @@ def _features(
                         cnt[b] += 1
             idx = nfw + nbw
             if idx < FIRST_N:
-                F[f, len(FEATURES) + idx] = ip_len[i] if fwd else -ip_len[i]
+                F[len(FEATURES) + idx, f] = ip_len[i] if fwd else -ip_len[i]
             if fwd:
                 nfw += 1
                 bf += ip_len[i]
@@ -449,78 +450,78 @@ def _features(
             a_min = min(a_min, act)
         n = nfw + nbw
         dur = (ts[order[e - 1]] - ts[order[a]]) / 1e9
-        F[f, 0] = dur
-        F[f, 1] = nfw
-        F[f, 2] = nbw
-        F[f, 3] = bf
-        F[f, 4] = bb
-        F[f, 5] = pf
-        F[f, 6] = pbw
+        F[0, f] = dur
+        F[1, f] = nfw
+        F[2, f] = nbw
+        F[3, f] = bf
+        F[4, f] = bb
+        F[5, f] = pf
+        F[6, f] = pbw
         m, s = _stats(fs, fss, nfw)
-        F[f, 7] = fmax
-        F[f, 8] = fmin if nfw else 0.0
-        F[f, 9] = m
-        F[f, 10] = s
+        F[7, f] = fmax
+        F[8, f] = fmin if nfw else 0.0
+        F[9, f] = m
+        F[10, f] = s
         m, s = _stats(bs, bss, nbw)
-        F[f, 11] = bmax
-        F[f, 12] = bmin if nbw else 0.0
-        F[f, 13] = m
-        F[f, 14] = s
+        F[11, f] = bmax
+        F[12, f] = bmin if nbw else 0.0
+        F[13, f] = m
+        F[14, f] = s
         m, s = _stats(fs + bs, fss + bss, n)
-        F[f, 15] = max(fmax, bmax)
-        F[f, 16] = min(fmin, bmin)
-        F[f, 17] = m
-        F[f, 18] = s
-        F[f, 19] = (bf + bb) / dur if dur > 0 else 0.0
-        F[f, 20] = n / dur if dur > 0 else 0.0
+        F[15, f] = max(fmax, bmax)
+        F[16, f] = min(fmin, bmin)
+        F[17, f] = m
+        F[18, f] = s
+        F[19, f] = (bf + bb) / dur if dur > 0 else 0.0
+        F[20, f] = n / dur if dur > 0 else 0.0
         m, s = _stats(ia_s, ia_ss, n - 1)
-        F[f, 21] = m
-        F[f, 22] = s
-        F[f, 23] = ia_max
-        F[f, 24] = ia_min if n > 1 else 0.0
+        F[21, f] = m
+        F[22, f] = s
+        F[23, f] = ia_max
+        F[24, f] = ia_min if n > 1 else 0.0
         m, s = _stats(fi_s, fi_ss, nfw - 1)
-        F[f, 25] = fi_s
-        F[f, 26] = m
-        F[f, 27] = s
-        F[f, 28] = fi_max
-        F[f, 29] = fi_min if nfw > 1 else 0.0
+        F[25, f] = fi_s
+        F[26, f] = m
+        F[27, f] = s
+        F[28, f] = fi_max
+        F[29, f] = fi_min if nfw > 1 else 0.0
         m, s = _stats(bi_s, bi_ss, nbw - 1)
-        F[f, 30] = bi_s
-        F[f, 31] = m
-        F[f, 32] = s
-        F[f, 33] = bi_max
-        F[f, 34] = bi_min if nbw > 1 else 0.0
-        F[f, 35] = fpsh
-        F[f, 36] = bpsh
-        F[f, 37] = furg
-        F[f, 38] = burg
-        F[f, 39] = fhl
-        F[f, 40] = bhl
-        F[f, 41] = nfw / dur if dur > 0 else 0.0
-        F[f, 42] = nbw / dur if dur > 0 else 0.0
-        F[f, 43] = cnt[0]
-        F[f, 44] = cnt[1]
-        F[f, 45] = cnt[2]
-        F[f, 46] = cnt[3]
-        F[f, 47] = cnt[4]
-        F[f, 48] = cnt[5]
-        F[f, 49] = cnt[7]
-        F[f, 50] = cnt[6]
-        F[f, 51] = nbw / nfw if nfw else 0.0
-        F[f, 52] = iwf
-        F[f, 53] = iwb
-        F[f, 54] = act_fwd
-        F[f, 55] = minseg if nfw else 0.0
+        F[30, f] = bi_s
+        F[31, f] = m
+        F[32, f] = s
+        F[33, f] = bi_max
+        F[34, f] = bi_min if nbw > 1 else 0.0
+        F[35, f] = fpsh
+        F[36, f] = bpsh
+        F[37, f] = furg
+        F[38, f] = burg
+        F[39, f] = fhl
+        F[40, f] = bhl
+        F[41, f] = nfw / dur if dur > 0 else 0.0
+        F[42, f] = nbw / dur if dur > 0 else 0.0
+        F[43, f] = cnt[0]
+        F[44, f] = cnt[1]
+        F[45, f] = cnt[2]
+        F[46, f] = cnt[3]
+        F[47, f] = cnt[4]
+        F[48, f] = cnt[5]
+        F[49, f] = cnt[7]
+        F[50, f] = cnt[6]
+        F[51, f] = nbw / nfw if nfw else 0.0
+        F[52, f] = iwf
+        F[53, f] = iwb
+        F[54, f] = act_fwd
+        F[55, f] = minseg if nfw else 0.0
         m, s = _stats(a_s, a_ss, a_n)
-        F[f, 56] = m
-        F[f, 57] = s
-        F[f, 58] = a_max
-        F[f, 59] = a_min if a_n else 0.0
+        F[56, f] = m
+        F[57, f] = s
+        F[58, f] = a_max
+        F[59, f] = a_min if a_n else 0.0
         m, s = _stats(d_s, d_ss, d_n)
-        F[f, 60] = m
-        F[f, 61] = s
-        F[f, 62] = d_max
-        F[f, 63] = d_min if d_n else 0.0
+        F[60, f] = m
+        F[61, f] = s
+        F[62, f] = d_max
+        F[63, f] = d_min if d_n else 0.0
         state[f] = st
 
 
@@ -581,14 +582,21 @@ def build_flows(pk: Packets, idle_s: float = 120.0, active_s: float = 1800.0) ->
         reasons,
     )
     starts = starts[: nf + 1]
-    F = np.zeros((nf, NF), dtype=np.float64)
+    # Flows are numbered in time order from the start, so no table is sorted (and copied) later.
+    first_ts = c["ts_ns"][order[starts[:-1]]]
+    perm = np.argsort(first_ts, kind="stable")
+    seg_a = starts[:-1][perm]
+    seg_b = starts[1:][perm]
+    reasons = reasons[:nf][perm]
+    F = np.zeros((NF, nf), dtype=np.float64)  # feature-major: each column is contiguous for polars
     init = np.empty(nf, dtype=np.int64)
     rev = np.zeros(nf, dtype=np.bool_)
     state = np.zeros(nf, dtype=np.int32)
     fid = np.full(n, -1, dtype=np.int64)
     _features(
         order,
-        starts,
+        seg_a,
+        seg_b,
         nf,
         c["ts_ns"],
         c["flags"],
@@ -606,8 +614,8 @@ def build_flows(pk: Packets, idle_s: float = 120.0, active_s: float = 1800.0) ->
         state,
         fid,
     )
-    first = order[starts[:-1]] if nf else np.zeros(0, dtype=np.int64)
-    last = order[starts[1:] - 1] if nf else np.zeros(0, dtype=np.int64)
+    first = order[seg_a]
+    last = order[seg_b - 1]
     proto = c["proto"][init].astype(np.int16)
     tcpudp = (proto == 6) | (proto == 17)
     sport = np.where(tcpudp, c["sport"][init], 0)
@@ -618,6 +626,7 @@ def build_flows(pk: Packets, idle_s: float = 120.0, active_s: float = 1800.0) ->
     dlo = np.where(rev, c["src_lo"][init], c["dst_lo"][init])
     sport, dport = np.where(rev, dport, sport), np.where(rev, sport, dport)
     data: dict[str, Any] = {
+        "flow_id": np.arange(nf, dtype=np.int64),
         "src": _addr_strings(shi, slo),
         "dst": _addr_strings(dhi, dlo),
         "sport": sport.astype(np.int32),
@@ -628,9 +637,9 @@ def build_flows(pk: Packets, idle_s: float = 120.0, active_s: float = 1800.0) ->
         "first_flags": c["flags"][first].astype(np.int16),
         "start_ns": c["ts_ns"][first],
         "end_ns": c["ts_ns"][last],
-        "n_packets": np.diff(starts).astype(np.int64),
+        "n_packets": (seg_b - seg_a).astype(np.int64),
         "state": state,
-        "end_reason": pl.Series(reasons[:nf].astype(np.int64)).replace_strict(
+        "end_reason": pl.Series(reasons.astype(np.int64)).replace_strict(
             dict(enumerate(END_REASONS)), return_dtype=pl.Utf8
         ),
         "first_file": pk.file[first],
@@ -640,16 +649,6 @@ def build_flows(pk: Packets, idle_s: float = 120.0, active_s: float = 1800.0) ->
         "first_offset": pk.offset[first],
     }
     for k, name in enumerate(FEATURES + SIZE_COLUMNS):
-        data[name] = F[:, k]
-    table = pl.DataFrame(data).with_columns(
-        pl.col("src").cast(pl.Utf8),
-        pl.col("dst").cast(pl.Utf8),
-        pl.col("end_reason").cast(pl.Utf8),
-    )
-    table = table.with_row_index("flow_id").sort("start_ns")
-    # Renumber so flow ids follow time, and map packets accordingly.
-    remap = np.empty(nf, dtype=np.int64)
-    remap[table["flow_id"].to_numpy()] = np.arange(nf)
-    table = table.with_columns(pl.Series("flow_id", np.arange(nf, dtype=np.int64)))
-    fid = np.where(fid >= 0, remap[np.maximum(fid, 0)] if nf else fid, -1)
+        data[name] = F[k]
+    table = pl.DataFrame(data)
     return FlowResult(table=table, packet_flow=fid)
