@@ -79,6 +79,14 @@ CLEARTEXT_LOGIN = {21, 23, 25, 110, 143, 587}
 WEB_PORTS = {80, 8000, 8080, 8008, 8888, 443, 8443}
 
 
+DETECT_COLUMNS = (
+    "flow_id", "src", "dst", "sport", "dport", "proto", "icmp_type", "first_flags", "state",
+    "start_ns", "end_ns", "duration", "n_packets", "fwd_pkts", "bwd_pkts", "fwd_payload", "bwd_payload",
+    "act_data_pkt_fwd", "fwd_iat_mean", "fwd_len_mean", "min_seg_size_fwd", "auth_fail", "auth_ok",
+    "http_status", "http_uri", "http_ua", "first_file", "first_index", "last_file", "last_index", "first_offset",
+)  # fmt: skip
+
+
 def _score(x: float, thr: float) -> float:
     """0.5 at the threshold, rising to 1.0 at four times it; explained, monotone, bounded."""
     if x < thr:
@@ -126,7 +134,8 @@ class Detector:
         arp: pl.DataFrame | None = None,
     ) -> None:
         self.arp = arp
-        self.f = flows
+        # Rules read a few columns; filtering only those avoids copying every feature of a scan.
+        self.f = flows.select([c for c in DETECT_COLUMNS if c in flows.columns])
         self.dns = dns
         self.paths = paths
         self.eids = eids
