@@ -74,6 +74,21 @@ def test_flow_spanning_two_files_is_merged(tmp_path: Path) -> None:
     assert second["n_packets"][0] == whole.filter(pl.col("sport") == second["sport"][0])["n_packets"][0]
 
 
+def test_folder_of_rotated_files(tmp_path: Path) -> None:
+    d = tmp_path / "rotated"
+    d.mkdir()
+    split_pcap(FTP, 300, d / "cap-1.pcap", d / "cap-2.pcap")
+    (d / "notes.txt").write_text("not a capture")
+    out = tmp_path / "f.parquet"
+    r = runner.invoke(app, ["net", "flows", str(d), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert pl.read_parquet(out).height == 30
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = runner.invoke(app, ["net", "scan", str(empty)])
+    assert r.exit_code == 4 and "no pcap" in r.output
+
+
 def test_scan_json_lines(tmp_path: Path) -> None:
     r = runner.invoke(app, ["net", "scan", str(FTP), "--json"])
     assert r.exit_code == 0, r.output

@@ -96,7 +96,7 @@ def flows_cmd(
             raise typer.BadParameter("--out is needed without --case")
         from tergeu.net.analyze import analyse
 
-        a = analyse(captures)
+        a = analyse(service.expand_captures(captures))
         write_flows(a.flows, out)
     _warn(a.warnings)
     summ = flows_summary(a)

@@ -206,11 +206,23 @@ def flows_case(session: Session, case: Case, refs: Sequence[str], by: str | None
     return ScanResult(a, [], art)
 
 
+def expand_captures(paths: Sequence[str | Path]) -> list[str]:
+    """Files as given; folders become the captures inside them (recursively, by name), so a
+    directory of rotated capture files is one argument and one task per file."""
+    out: list[str] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(str(f) for f in p.rglob("*") if f.is_file() and is_capture(f))
+            if not found:
+                raise InputError("folder holds no pcap/pcapng capture", path=p)
+            out += found
+        else:
+            out.append(str(p))
+    return out
+
+
 def scan_files(paths: Sequence[str | Path], use_model: bool | None = None) -> ScanResult:
-    for p in paths:
-        if Path(p).is_dir():
-            raise InputError("is a folder; give the capture files (e.g. DIR/*.pcap)", path=p)
-    a = analyse([str(p) for p in paths])
+    a = analyse(expand_captures(paths))
     return ScanResult(a, detect(a, use_model))
 
 
