@@ -30,25 +30,18 @@ def _warn(ws: list[ParseWarning]) -> None:
 
 def _table(findings: list[Finding]) -> Table:
     tb = Table(title=t("net.findings_title", n=len(findings)))
-    for key in (
-        "net.col_kind",
-        "net.col_src",
-        "net.col_dst",
-        "net.col_start",
-        "net.col_score",
-        "net.col_method",
-        "net.col_summary",
-    ):
-        tb.add_column(t(key))
+    # identifiers never wrap (an address cut in two is misread); the explanation takes the rest
+    for key in ("net.col_kind", "net.col_src", "net.col_dst", "net.col_start", "net.col_score"):
+        tb.add_column(t(key), no_wrap=True)
+    tb.add_column(t("net.col_summary"), ratio=1, overflow="fold")
     for f in findings:
         tb.add_row(
             f.kind,
             f.src or "",
-            f.dst or "",
+            f.dst or "*",
             f.start.strftime("%Y-%m-%d %H:%M:%S") if f.start else "",
             f"{f.score:.2f}",
-            f.method,
-            f.summary,
+            f"{f.summary} [dim]({f.method})[/]",
         )
     return tb
 
