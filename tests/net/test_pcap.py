@@ -145,3 +145,26 @@ def test_flows_match_tshark_conversations() -> None:
     ):
         t = build_flows(read_capture(S / name)).table
         assert t.filter(t["proto"] == 6).height == convs, name
+
+
+def test_unknown_link_type_is_counted_and_reported(tmp_path: Path) -> None:
+    # LINKTYPE_IEEE802_11 (105) is not decoded: packets are kept and counted, one warning says so
+    hdr = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 105)
+    rec = struct.pack("<IIII", 1_700_000_000, 5, 24, 24) + bytes(24)
+    f = tmp_path / "wifi.pcap"
+    f.write_bytes(hdr + rec + rec)
+    pk = read_capture(f)
+    assert len(pk) == 2 and (pk.cols["l3"] == 0).all()
+    (w,) = pk.warnings
+    assert w.code == "linktype" and "105" in w.message
+
+
+def test_invalid_subsecond_fields_are_warned() -> None:
+    pk = read_capture(S / "tcpdump_timestamp_invalid_micro.pcap")
+    assert len(pk) == 3
+    assert [w.code for w in pk.warnings] == ["timestamp"] and "2 record" in pk.warnings[0].message
+
+
+def test_year_2106_timestamp_is_not_wrapped() -> None:
+    pk = read_capture(S / "tcpdump_time_2106_overflow.pcapng")
+    assert pk.cols["ts_ns"][0] // 10**9 >= 2**32  # 2106-02-07 06:28:16 UTC
