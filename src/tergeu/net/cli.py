@@ -102,7 +102,9 @@ def scan_cmd(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per finding per line."),
     case: str = typer.Option(None, "--case", help="Case number: scan its evidence and store findings."),
     by: str = typer.Option(None, "--by", help="Officer recorded in custody (with --case)."),
-    model: bool = typer.Option(True, "--model/--no-model", help="Also run the trained flow model."),
+    model: bool | None = typer.Option(
+        None, "--model/--no-model", help="Also run the trained flow model (default: setting net_model)."
+    ),
 ) -> None:
     """Detect scans, sweeps, brute force, DoS, exfiltration, beaconing and DNS tunnels."""
     from tergeu.net import service
