@@ -87,6 +87,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("debug", False, "Show tracebacks instead of friendly messages.", _bool),
     Setting("taxii_user", "", "User name for TAXII 2.1 servers (tergeu taxii push/pull)."),
     Setting("taxii_password", "", "Password for TAXII 2.1 servers.", secret=True),
+    Setting("net_idle_timeout", 120, "Seconds of silence after which a network flow ends.", _positive_int),
+    Setting(
+        "net_active_timeout",
+        1800,
+        "Longest a network flow may last before it is cut, in seconds.",
+        _positive_int,
+    ),
+    Setting("net_model", True, "Run the trained flow model in `tergeu net scan` besides the rules.", _bool),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
