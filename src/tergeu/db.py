@@ -6,6 +6,7 @@ database to the latest revision. Times are stored as naive UTC and handed back t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -244,14 +245,18 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 _migrated: set[str] = set()
+_migrate_lock = threading.Lock()
 
 
 def _migrate_once(engine: Engine) -> None:
+    """Upgrade once per process and URL; the lock keeps concurrent first requests from racing Alembic."""
     key = str(engine.url)
     if key in _migrated:
         return
-    init_db(engine)
-    _migrated.add(key)
+    with _migrate_lock:
+        if key not in _migrated:
+            init_db(engine)
+            _migrated.add(key)
 
 
 def init_db(engine: Engine) -> None:
