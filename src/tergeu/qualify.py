@@ -131,13 +131,9 @@ def suggest(method: str, acts: list[str] | tuple[str, ...]) -> list[Suggestion]:
     if method == "malware" and "210" not in out and acts:
         reasons = [r for r in (method_reason, Reason("qualify.reason.malware_used")) if r]
         out["210"] = Suggestion(article="210", strength="consider", reasons=reasons)
-    if (
-        "190" in out
-        and method == "social_engineering"
-        and "access" not in acts
-        and "taking_information" in acts
-    ):
-        out["190"].reasons.append(Reason("qualify.reason.info_for_theft"))
+    if "190" in out and "208" in out and method == "social_engineering":
+        out["208"].strength = "consider"
+        out["208"].reasons.append(Reason("qualify.reason.info_for_theft"))
     if "205" in out and "190" in out:
         out["205"].strength = "consider"
         out["205"].reasons.append(Reason("qualify.reason.access_as_means"))

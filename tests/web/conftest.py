@@ -9,10 +9,12 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
+from tergeu.cases import get_case
 from tergeu.db import session_scope
 from tergeu.web.accounts import create_user
 from tergeu.web.app import create_app
 from tergeu.web.demo import sample_statement
+from tergeu.web.models import Task
 from tergeu.web.portal import StatementIn, file_statement
 
 PASSWORD = "correct horse battery"
@@ -28,6 +30,8 @@ class World:
     other_statement_id: int
     other_case_number: str
     token: str
+    evidence_id: int
+    task_id: int
 
 
 @pytest.fixture
@@ -43,7 +47,20 @@ def world(monkeypatch: pytest.MonkeyPatch) -> World:
     with session_scope() as s:
         other = file_statement(s, other_statement(), [], "10.0.0.2")
     monkeypatch.setenv("TERGEU_UNIT", UNIT)
-    return World(mine.statement.id, mine.case.number, other.statement.id, other.case.number, mine.token)
+    with session_scope() as s:
+        case = get_case(s, mine.case.number)
+        task = Task(case_id=case.id, title="Request subscriber data from the operator", created_by="admin")
+        s.add(task)
+        s.flush()
+        return World(
+            mine.statement.id,
+            mine.case.number,
+            other.statement.id,
+            other.case.number,
+            mine.token,
+            case.evidence[0].id,
+            task.id,
+        )
 
 
 def other_statement() -> StatementIn:

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -234,6 +235,13 @@ def create_app() -> FastAPI:
         response = page_error(request, 429, t("web.err.rate", lang_of(request)))
         response.headers["Retry-After"] = "60"
         return response
+
+    @app.exception_handler(ValidationError)
+    async def _invalid(request: Request, exc: ValidationError) -> Response:
+        errors = [
+            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors(include_url=False)
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(TergeuError)
     async def _tergeu(request: Request, exc: TergeuError) -> Response:
