@@ -113,9 +113,10 @@ def current_user(request: Request, session: Session) -> User | None:
 
 def audit_request(session: Session, request: Request, action: str, **kw: Any) -> None:
     user: User | None = getattr(request.state, "user", None)
+    fallback = kw.pop("actor", "anonymous")
     audit(
         session,
-        user.username if user else kw.pop("actor", "anonymous"),
+        user.username if user else fallback,
         action,
         role=user.role if user else "",
         ip=client_ip(request),

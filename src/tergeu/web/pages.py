@@ -348,7 +348,7 @@ def statement_register(
     extra = _s(form, "articles_text", 200)
     articles += [a.strip() for a in extra.replace(";", ",").split(",") if a.strip()]
     detailed = {a.split("-")[0] for a in articles if "-" in a}
-    articles = list(dict.fromkeys(a for a in articles if "-" in a or a not in detailed))
+    articles = sorted(dict.fromkeys(a for a in articles if "-" in a or a not in detailed))
     case = workspace.register(
         session, user, statement, _s(form, "erdr_number", 40), articles, statement.analysis.get("method", "")
     )
