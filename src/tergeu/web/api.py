@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,7 @@ from tergeu.web.app import (
     lang_of,
 )
 from tergeu.web.models import User
-from tergeu.web.pages import receive_uploads
+from tergeu.web.pages import file_and_audit, receive_uploads
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -117,7 +118,6 @@ async def file_statement(
     request: Request,
     statement: str = Form(..., description="StatementIn as JSON", max_length=400_000),
     files: list[UploadFile] = File(default=[]),
-    session: Session = Depends(db),
 ) -> Filed:
     """Multipart: ``statement`` is the JSON of :class:`StatementIn`, ``files`` the uploads."""
     if not request.app.state.limiter.allow(client_ip(request)):
@@ -126,21 +126,12 @@ async def file_statement(
     work = settings.home() / "tmp" / f"upload-{secrets.token_hex(8)}"
     try:
         uploads = await receive_uploads(list(files), work, data.lang)
-        filed = portal.file_statement(session, data, uploads, client_ip(request))
+        filed = await run_in_threadpool(file_and_audit, request, data, uploads, True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    audit_request(
-        session,
-        request,
-        "statement_filed",
-        actor="victim",
-        target=filed.statement.number,
-        case_id=filed.case.id,
-        details={"files": len(uploads), "api": True},
-    )
-    a = filed.statement.analysis
+    a = filed.analysis
     return Filed(
-        number=filed.statement.number,
+        number=filed.number,
         tracking_token=filed.token,
         tracking_url=f"/track/{filed.token}",
         warnings=filed.warnings,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -148,8 +149,10 @@ def _is_api(request: Request) -> bool:
 
 
 def create_app() -> FastAPI:
+    from tergeu.db import get_engine
     from tergeu.web import api, pages
 
+    get_engine()  # migrate now: Alembic is not safe to run from concurrent first requests
     app = FastAPI(
         title="Tergeu",
         version=__version__,
@@ -217,18 +220,18 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        _audit_denied(request, "denied", str(exc))
+        await run_in_threadpool(_audit_denied, request, "denied", str(exc))
         return page_error(request, 403, t("web.err.forbidden", lang_of(request)))
 
     @app.exception_handler(NotFoundError)
     async def _notfound(request: Request, exc: NotFoundError) -> Response:
         if request.url.path.startswith(("/work", "/api/v1/cases", "/api/v1/statements")):
-            _audit_denied(request, "not_found", str(exc))
+            await run_in_threadpool(_audit_denied, request, "not_found", str(exc))
         return page_error(request, 404, exc.message(lang_of(request)))
 
     @app.exception_handler(CsrfFailed)
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
-        _audit_denied(request, "csrf_failed", "")
+        await run_in_threadpool(_audit_denied, request, "csrf_failed", "")
         return page_error(request, 403, t("web.err.csrf", lang_of(request)))
 
     @app.exception_handler(RateLimited)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from tergeu import evidence as evidence_lib
 from tergeu import qualify, settings
-from tergeu.db import EvidenceItem, FindingRow, IdentifierRow
+from tergeu.db import EvidenceItem, FindingRow, IdentifierRow, session_scope
 from tergeu.errors import InputError, NotFoundError
 from tergeu.i18n import t
 from tergeu.web import accounts, portal, security, workspace
@@ -172,11 +173,11 @@ async def receive_uploads(files: list[Any], work: Path, lang: str) -> list[porta
 
 
 @router.post("/statement")
-async def statement_submit(
-    request: Request, form: FormData = Depends(csrf_form), session: Session = Depends(db)
-) -> Response:
+async def statement_submit(request: Request, form: FormData = Depends(csrf_form)) -> Response:
+    # Async only to stream uploads; every database step runs in a worker thread so the event loop
+    # is never blocked on SQLite's write lock (which another request's commit may be holding).
     lang = lang_of(request)
-    current_user(request, session)
+    await run_in_threadpool(_who, request)
     if not request.app.state.limiter.allow(client_ip(request)):
         raise RateLimited()
     raw = _statement_input(form, lang)
@@ -202,20 +203,34 @@ async def statement_submit(
                 {"values": values, "errors": {"files": exc.message(lang)}, **_form_choices()},
                 status_code=422,
             )
-        filed = portal.file_statement(session, data, uploads, client_ip(request))
+        filed = await run_in_threadpool(file_and_audit, request, data, uploads)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    audit_request(
-        session,
-        request,
-        "statement_filed",
-        actor="victim",
-        target=filed.statement.number,
-        case_id=filed.case.id,
-        details={"files": len(uploads)},
-    )
-    request.session["last_statement"] = [filed.statement.number, filed.token]
+    request.session["last_statement"] = [filed.number, filed.token]
     return _back("/statement/done")
+
+
+def _who(request: Request) -> None:
+    with session_scope() as session:
+        current_user(request, session)
+
+
+def file_and_audit(
+    request: Request, data: portal.StatementIn, uploads: list[portal.Upload], api: bool = False
+) -> portal.Receipt:
+    """File (own committed transaction), then record who filed it from where."""
+    filed = portal.submit(data, uploads, client_ip(request))
+    with session_scope() as session:
+        audit_request(
+            session,
+            request,
+            "statement_filed",
+            actor="victim",
+            target=filed.number,
+            case_id=filed.case_id,
+            details={"files": len(uploads), "api": api},
+        )
+    return filed
 
 
 @router.get("/statement/done")

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from tergeu import settings
 from tergeu.cases import new_case
-from tergeu.db import Case
+from tergeu.db import Case, session_scope
 from tergeu.errors import InputError
 from tergeu.evidence import add_evidence
 from tergeu.web.models import Statement
@@ -168,16 +168,7 @@ def file_statement(session: Session, data: StatementIn, uploads: list[Upload], c
     """Create the case, store the statement text and uploads as evidence, then analyse them."""
     from tergeu.web.analysis import analyse_statement
 
-    with _filing_lock:
-        for attempt in range(3):
-            try:
-                with session.begin_nested():
-                    filed = _create(session, data, client_ip)
-                break
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-    statement, case, token = filed
+    statement, case, token = _create(session, data, client_ip)
     work = settings.home() / "tmp" / f"statement-{secrets.token_hex(8)}"
     work.mkdir(parents=True)
     warnings: list[str] = []
@@ -211,6 +202,47 @@ def file_statement(session: Session, data: StatementIn, uploads: list[Upload], c
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Filed(statement=statement, case=case, token=token, warnings=warnings)
+
+
+@dataclass
+class Receipt:
+    """What the portal tells the victim after a committed filing."""
+
+    number: str
+    token: str
+    case_id: int
+    case_number: str
+    analysis: dict[str, Any]
+    warnings: list[str]
+
+
+def submit(data: StatementIn, uploads: list[Upload], client_ip: str = "") -> Receipt:
+    """File a statement in its own transaction, committed before this returns.
+
+    Filings in one process are serialised so that case and statement numbers never collide and a
+    SQLite writer never has to upgrade a stale read snapshot; a collision with another process
+    (numbers are per-year counters) is retried.
+    """
+    for attempt in range(3):
+        try:
+            with _filing_lock, session_scope() as session:
+                if session.get_bind().dialect.name == "sqlite":
+                    # Take the write lock now: a deferred transaction that reads first may be refused
+                    # the upgrade (SQLITE_BUSY) when another connection wrote in between.
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                filed = file_statement(session, data, uploads, client_ip)
+                return Receipt(
+                    filed.statement.number,
+                    filed.token,
+                    filed.case.id,
+                    filed.case.number,
+                    dict(filed.statement.analysis),
+                    filed.warnings,
+                )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _create(session: Session, data: StatementIn, client_ip: str) -> tuple[Statement, Case, str]:
