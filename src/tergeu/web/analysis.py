@@ -122,8 +122,12 @@ def analyse_statement(
     text: str,
     spans: dict[str, tuple[int, int]],
     doc: EvidenceItem | None,
+    fresh: bool = False,
 ) -> dict[str, Any]:
-    """Run every available analysis over the statement document; returns the summary kept with it."""
+    """Run every available analysis over the statement document; returns the summary kept with it.
+
+    ``fresh`` says the case was created for this statement, so there is no earlier output to clear.
+    """
     warnings: list[str] = []
     path = doc.name if doc else f"{statement.number}.txt"
     evidence_id = doc.id if doc else None
@@ -133,8 +137,9 @@ def analyse_statement(
             path=path, evidence_id=evidence_id, offset=_byte_offset(text, char_index), record=record
         )
 
-    results.clear(session, case, ANALYZER)
-    if evidence_id is not None:
+    if not fresh:  # re-analysis replaces this analyzer's earlier output
+        results.clear(session, case, ANALYZER)
+    if not fresh and evidence_id is not None:
         session.execute(
             delete(IdentifierRow).where(
                 IdentifierRow.case_id == case.id, IdentifierRow.evidence_id == evidence_id

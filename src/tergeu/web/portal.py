@@ -196,7 +196,7 @@ def file_statement(session: Session, data: StatementIn, uploads: list[Upload], c
             )
             for failed_path, msg in res.failed:
                 warnings.append(f"{Path(failed_path).name}: {msg}")
-        analysis = analyse_statement(session, case, statement, text, spans, doc_item)
+        analysis = analyse_statement(session, case, statement, text, spans, doc_item, fresh=True)
         statement.analysis = analysis
         warnings.extend(analysis.get("warnings", []))
     finally:
