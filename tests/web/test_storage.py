@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from tests.web.conftest import PASSWORD
 from tergeu.db import IdentifierRow, session_scope
 from tergeu.web import accounts, workspace
 from tergeu.web.demo import sample_statement
 from tergeu.web.models import AuditEntry, Statement
 from tergeu.web.portal import submit
+from tests.web.conftest import PASSWORD
 
 
 def test_web_storage_on_each_database(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
