@@ -459,3 +459,64 @@ def test_users_cli_and_serve_are_registered(tmp_path: Path) -> None:
     assert r.exit_code != 0 and "at least 10" in r.output
     assert "inv1" in runner.invoke(app, ["users", "list"]).output
     assert "serve" in runner.invoke(app, ["--help"]).output
+
+
+def test_streamed_body_over_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERGEU_UPLOAD_MAX_MIB", "1")
+    monkeypatch.setenv("TERGEU_WEB_MAX_FILES", "1")
+    with TestClient(create_app()) as client:
+        client.get("/statement")
+
+        def chunks() -> Any:
+            for _ in range(80):
+                yield b"x" * 100_000
+
+        r = client.post(
+            "/statement", content=chunks(), headers={"content-type": "multipart/form-data; boundary=b"}
+        )
+        assert r.status_code == 413
+        big = client.post("/statement", content=b"x" * (6 * 2**20))
+        assert big.status_code == 413
+
+
+def test_password_change_ends_other_sessions(client: TestClient, world: World) -> None:
+    from tergeu.web.accounts import set_password
+
+    login(client, "analyst")
+    assert client.get("/work").status_code == 200
+    with session_scope() as s:
+        set_password(s, "analyst", "another long password")
+    assert client.get("/work", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("lang", "received", "registered", "verified"),
+    [
+        ("kk", "Арызыңыз қабылданды", "СДТБТ-да тіркелді", "Тексерілді"),
+        ("ru", "Ваше заявление принято", "зарегистрировано в ЕРДР", "Проверено"),
+        ("en", "Your statement has been received", "registered in the ERDR", "Verified"),
+    ],
+)
+def test_both_journeys_in_each_language(
+    client: TestClient, world: World, lang: str, received: str, registered: str, verified: str
+) -> None:
+    assert (
+        _submit(
+            client, KK_FORM, [("receipt.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\n")], lang=lang
+        ).status_code
+        == 303
+    )
+    done = client.get("/statement/done").text
+    assert received in done and f'<html lang="{lang}">' in done
+    number = re.search(r'id="statement-number">(ST-\d{4}-\d{6})<', done).group(1)  # type: ignore[union-attr]
+    login(client, "investigator")
+    queue = client.get("/work").text
+    sid = re.search(rf'/work/statements/(\d+)">{number}<', queue).group(1)  # type: ignore[union-attr]
+    detail = client.get(f"/work/statements/{sid}").text
+    r = client.post(
+        f"/work/statements/{sid}/register",
+        data={"csrf": csrf_of(detail), "erdr_number": "2617", "articles": ["190"]},
+    )
+    assert r.status_code == 200 and registered in r.text
+    r = client.post(r.url.path + "/verify", data={"csrf": csrf_of(r.text)})
+    assert verified in r.text

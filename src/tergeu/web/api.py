@@ -32,6 +32,7 @@ from tergeu.web.app import (
     current_user,
     db,
     lang_of,
+    password_stamp,
 )
 from tergeu.web.models import User
 from tergeu.web.pages import file_and_audit, receive_uploads
@@ -158,7 +159,7 @@ def login(body: Login, request: Request, session: Session = Depends(db)) -> Sess
         )
         raise LoginRequired()
     request.session.clear()
-    request.session.update({"uid": user.id, "pw": user.password_hash[-16:]})
+    request.session.update({"uid": user.id, "pw": password_stamp(user)})
     request.state.user = user
     audit_request(session, request, "login", details={"api": True})
     return SessionInfo(username=user.username, role=user.role, unit=user.unit, csrf_token=csrf_token(request))

@@ -8,6 +8,7 @@ case scope in :mod:`tergeu.web.workspace`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
@@ -100,12 +101,45 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
+def password_stamp(user: User) -> str:
+    """Kept in the session so that a password change ends every other session of that account."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+class PayloadTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes while they stream in (chunked uploads included)."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise PayloadTooLarge()
+            return message
+
+        await self.app(scope, limited, send)
+
+
 def current_user(request: Request, session: Session) -> User | None:
     uid = request.session.get("uid")
     if not isinstance(uid, int):
         return None
     user = session.get(User, uid)
-    if user is None or not user.active or request.session.get("pw") != user.password_hash[-16:]:
+    if user is None or not user.active or request.session.get("pw") != password_stamp(user):
         request.session.pop("uid", None)
         return None
     request.state.user = user
@@ -166,6 +200,8 @@ def create_app() -> FastAPI:
     app.state.templates.env.globals["version"] = __version__
     app.state.templates.env.globals["LANGS"] = LANGS
     max_body = int(settings.get("web_max_files")) * int(settings.get("upload_max_mib")) * 2**20 + 4 * 2**20
+
+    app.add_middleware(BodyLimit, limit=max_body)  # innermost: its refusal reaches the handlers
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -239,6 +275,10 @@ def create_app() -> FastAPI:
         response = page_error(request, 429, t("web.err.rate", lang_of(request)))
         response.headers["Retry-After"] = "60"
         return response
+
+    @app.exception_handler(PayloadTooLarge)
+    async def _too_large(request: Request, exc: PayloadTooLarge) -> Response:
+        return page_error(request, 413, t("web.err.too_big", lang_of(request)))
 
     @app.exception_handler(ValidationError)
     async def _invalid(request: Request, exc: ValidationError) -> Response:

@@ -37,6 +37,7 @@ from tergeu.web.app import (
     db,
     flash,
     lang_of,
+    password_stamp,
     render,
 )
 from tergeu.web.models import ROLES, User
@@ -294,7 +295,7 @@ def login(request: Request, form: FormData = Depends(csrf_form), session: Sessio
         )
     keep_lang = request.session.get("lang")
     request.session.clear()  # a fresh session on login (no fixation)
-    request.session.update({"uid": user.id, "pw": user.password_hash[-16:], "lang": keep_lang or lang})
+    request.session.update({"uid": user.id, "pw": password_stamp(user), "lang": keep_lang or lang})
     request.state.user = user
     audit_request(session, request, "login")
     return _back(nxt)
