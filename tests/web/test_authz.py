@@ -52,6 +52,7 @@ ROUTES: dict[tuple[str, str], tuple[str, bool]] = {
     ("GET", "/api/v1/statements"): ("view", False),
     ("GET", "/api/v1/statements/{statement_id}"): ("view", True),
     ("POST", "/api/v1/statements/{statement_id}/register"): ("decide", True),
+    ("POST", "/api/v1/statements/{statement_id}/reject"): ("decide", True),
     ("GET", "/api/v1/cases"): ("view", False),
     ("GET", "/api/v1/cases/{number}"): ("view", True),
     ("GET", "/api/v1/cases/{number}/events"): ("view", True),
@@ -60,6 +61,11 @@ ROUTES: dict[tuple[str, str], tuple[str, bool]] = {
     ("POST", "/api/v1/cases/{number}/notes"): ("work", True),
     ("POST", "/api/v1/cases/{number}/tasks"): ("work", True),
     ("GET", "/api/v1/cases/{number}/audit"): ("view", True),
+    ("POST", "/api/v1/cases/{number}/tasks/{task_id}/done"): ("work", True),
+    ("POST", "/api/v1/cases/{number}/assign"): ("decide", True),
+    ("GET", "/api/v1/cases/{number}/evidence/{item_id}"): ("view", True),
+    ("GET", "/api/v1/users"): ("admin", False),
+    ("POST", "/api/v1/users"): ("admin", False),
     ("GET", "/api/v1/audit"): ("admin", False),
     ("POST", "/api/v1/qualify"): ("view", False),
 }
@@ -120,8 +126,10 @@ def _request(client: TestClient, method: str, path: str, w: World, case: str, st
         "title": "task",
         "method": "malware",
         "acts": ["access"],
-        "username": "nobody",
+        "username": "viewer",
         "password": "wrong-password",
+        "role": "viewer",
+        "reason": "no crime",
     }
     if path.startswith("/api/"):
         headers = {"X-CSRF-Token": csrf}

@@ -78,6 +78,22 @@ class Register(BaseModel):
     articles: list[str] = Field(default_factory=list, max_length=20)
 
 
+class Reject(BaseModel):
+    reason: str = Field(default="", max_length=2000)
+
+
+class AssignIn(BaseModel):
+    username: str = Field(min_length=1, max_length=80)
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=500)
+    role: str = Field(max_length=20)
+    unit: str = Field(default="", max_length=200)
+    full_name: str = Field(default="", max_length=200)
+
+
 class StatusChange(BaseModel):
     status: str = Field(max_length=30)
 
@@ -257,6 +273,24 @@ def register(
         details={"erdr": case.erdr_number, "articles": case.articles, "api": True},
     )
     return _case_summary(case)
+
+
+@router.post(
+    "/statements/{statement_id}/reject", dependencies=[Depends(api_csrf)], summary="Refuse registration"
+)
+def reject(
+    statement_id: int,
+    body: Reject,
+    request: Request,
+    user: User = Depends(api_user),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    s = workspace.visible_statement(session, user, statement_id)
+    workspace.reject(session, user, s, body.reason)
+    audit_request(
+        session, request, "statement_rejected", target=s.number, case_id=s.case_id, details={"api": True}
+    )
+    return {"number": s.number, "status": s.status}
 
 
 @router.get("/cases", summary="Cases the user may see")
@@ -468,6 +502,89 @@ def task(
     return {"id": tk.id}
 
 
+@router.post(
+    "/cases/{number}/tasks/{task_id}/done", dependencies=[Depends(api_csrf)], summary="Mark a task done"
+)
+def task_done(
+    number: str,
+    task_id: int,
+    request: Request,
+    user: User = Depends(api_user),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    c = workspace.visible_case(session, user, number)
+    tk = workspace.finish_task(session, user, c, task_id)
+    audit_request(
+        session, request, "task_done", target=c.number, case_id=c.id, details={"task": tk.id, "api": True}
+    )
+    return {"id": tk.id, "done": tk.done}
+
+
+@router.post("/cases/{number}/assign", dependencies=[Depends(api_csrf)], summary="Assign the case to a user")
+def assign(
+    number: str,
+    body: AssignIn,
+    request: Request,
+    user: User = Depends(api_user),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    c = workspace.visible_case(session, user, number)
+    target = workspace.assign(session, user, c, body.username)
+    audit_request(
+        session,
+        request,
+        "assigned",
+        target=c.number,
+        case_id=c.id,
+        details={"user": target.username, "api": True},
+    )
+    return {"case": c.number, "assigned": target.username}
+
+
+@router.get("/cases/{number}/evidence/{item_id}", summary="One evidence item with what analyzers found in it")
+def evidence_item(
+    number: str,
+    item_id: int,
+    request: Request,
+    user: User = Depends(api_user),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from tergeu.db import EvidenceItem, FindingRow, IdentifierRow
+    from tergeu.errors import NotFoundError
+
+    c = workspace.visible_case(session, user, number)
+    e = session.get(EvidenceItem, item_id)
+    if e is None or e.case_id != c.id:
+        raise NotFoundError(str(item_id), key="error.evidence_not_found")
+    audit_request(
+        session, request, "view_evidence", target=f"{c.number}#{e.id}", case_id=c.id, details={"api": True}
+    )
+    return {
+        "id": e.id,
+        "name": e.name,
+        "size": e.size,
+        "sha256": e.sha256,
+        "sha1": e.sha1,
+        "md5": e.md5,
+        "acquired_by": e.acquired_by,
+        "acquired_at": e.acquired_at.isoformat(),
+        "source": e.source,
+        "note": e.note,
+        "findings": [
+            {"analyzer": f.analyzer, "kind": f.kind, "summary": f.summary, "score": f.score, "refs": f.refs}
+            for f in session.scalars(select(FindingRow).where(FindingRow.evidence_id == e.id).limit(500))
+        ],
+        "identifiers": [
+            {"type": i.type, "value": mask(i.type, i.value), "offset": i.offset}
+            for i in session.scalars(
+                select(IdentifierRow).where(IdentifierRow.evidence_id == e.id).limit(2000)
+            )
+        ],
+    }
+
+
 @router.get("/cases/{number}/audit", summary="Audit log of a case")
 def case_audit(
     number: str, request: Request, user: User = Depends(api_user), session: Session = Depends(db)
@@ -494,6 +611,33 @@ def _audit_row(a: Any) -> dict[str, Any]:
         "ip": a.ip,
         "details": a.details,
     }
+
+
+@router.get("/users", summary="Accounts (admin)")
+def users(
+    request: Request, user: User = Depends(api_user), session: Session = Depends(db)
+) -> list[dict[str, Any]]:
+    workspace.require(user, "admin")
+    return [
+        {"username": u.username, "full_name": u.full_name, "role": u.role, "unit": u.unit, "active": u.active}
+        for u in accounts.list_users(session)
+    ]
+
+
+@router.post("/users", dependencies=[Depends(api_csrf)], status_code=201, summary="Create an account (admin)")
+def user_add(
+    body: UserIn, request: Request, user: User = Depends(api_user), session: Session = Depends(db)
+) -> dict[str, Any]:
+    workspace.require(user, "admin")
+    new = accounts.create_user(session, body.username, body.password, body.role, body.unit, body.full_name)
+    audit_request(
+        session,
+        request,
+        "user_created",
+        target=new.username,
+        details={"role": new.role, "unit": new.unit, "api": True},
+    )
+    return {"username": new.username, "role": new.role, "unit": new.unit}
 
 
 @router.post("/qualify", summary="Suggest articles from method and acts (or from a text)")
