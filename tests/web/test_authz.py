@@ -37,6 +37,7 @@ ROUTES: dict[tuple[str, str], tuple[str, bool]] = {
     ("GET", "/work/cases/{number}/evidence/{item_id}"): ("view", True),
     ("POST", "/work/cases/{number}/verify"): ("work", True),
     ("POST", "/work/cases/{number}/status"): ("decide", True),
+    ("POST", "/work/cases/{number}/evidence"): ("work", True),
     ("POST", "/work/cases/{number}/notes"): ("work", True),
     ("POST", "/work/cases/{number}/tasks"): ("work", True),
     ("POST", "/work/cases/{number}/tasks/{task_id}/done"): ("work", True),

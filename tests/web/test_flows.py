@@ -520,3 +520,35 @@ def test_both_journeys_in_each_language(
     assert r.status_code == 200 and registered in r.text
     r = client.post(r.url.path + "/verify", data={"csrf": csrf_of(r.text)})
     assert verified in r.text
+
+
+def test_officer_adds_evidence_from_the_case_page(client: TestClient, world: World) -> None:
+    login(client, "analyst")
+    page = client.get(f"/work/cases/{world.case_number}?lang=en").text
+    capture = b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00" + bytes(16) + b"\x01\x00\x00\x00"  # a pcap header
+    r = client.post(
+        f"/work/cases/{world.case_number}/evidence",
+        data={"csrf": csrf_of(page), "source": "router of the victim", "note": "seized 2026-11-21"},
+        files=[("files", ("router.pcap", capture, "application/octet-stream"))],
+    )
+    assert r.status_code == 200 and "1 item(s) added" in r.text and "router.pcap" in r.text
+    with session_scope() as s:
+        case = get_case(s, world.case_number)
+        item = case.evidence[-1]
+        assert (
+            item.name == "router.pcap"
+            and item.acquired_by == "analyst"
+            and item.source == "router of the victim"
+        )
+        last = s.scalars(
+            select(CustodyEntry).where(CustodyEntry.case_id == case.id).order_by(CustodyEntry.seq.desc())
+        ).first()
+        assert (
+            last is not None
+            and last.action == "acquired"
+            and last.actor == "analyst"
+            and item.id in last.evidence_ids
+        )
+    login(client, "viewer")
+    page = client.get(f"/work/cases/{world.case_number}").text
+    assert 'id="evidence-form"' not in page

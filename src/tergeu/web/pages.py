@@ -141,8 +141,11 @@ def field_errors(exc: ValidationError, lang: str) -> dict[str, str]:
     return out
 
 
-async def receive_uploads(files: list[Any], work: Path, lang: str) -> list[portal.Upload]:
-    """Copy uploads into ``work``, enforcing count, size and sniffed type; raises InputError."""
+async def receive_uploads(
+    files: list[Any], work: Path, lang: str, any_type: bool = False
+) -> list[portal.Upload]:
+    """Copy uploads into ``work``, enforcing count, size and (unless ``any_type``: officers adding
+    captures, logs or images of their own) the sniffed type; raises InputError."""
     real = [f for f in files if isinstance(f, UploadFile) and f.filename]
     if len(real) > int(settings.get("web_max_files")):
         raise InputError(str(len(real)), key="web.err.too_many", n=settings.get("web_max_files"))
@@ -151,7 +154,9 @@ async def receive_uploads(files: list[Any], work: Path, lang: str) -> list[porta
     for i, up in enumerate(real):
         name = security.safe_filename(up.filename or "upload")
         head = await up.read(4096)
-        kind = security.sniff(head, name)
+        kind = security.sniff(head, name) or (
+            security.Sniffed("application/octet-stream", ()) if any_type else None
+        )
         if kind is None:
             raise InputError(name, key="web.err.bad_type", name=name)
         folder = work / f"{i:02d}"
@@ -548,6 +553,53 @@ def case_verify(
         details={"ok": report.ok, "problems": report.problems[:20]},
     )
     return _back(f"/work/cases/{case.number}#custody")
+
+
+def _case_for(request: Request, number: str, what: str) -> tuple[User, str]:
+    with session_scope() as session:
+        user = current_user(request, session)
+        if user is None:
+            raise LoginRequired()
+        workspace.require(user, what)
+        return user, workspace.visible_case(session, user, number).number
+
+
+def add_case_evidence(
+    request: Request, user: User, number: str, uploads: list[portal.Upload], source: str, note: str
+) -> list[int]:
+    """Officer's intake from the browser: same store, hashes and signed custody entry as the CLI."""
+    with session_scope() as session:
+        case = workspace.visible_case(session, user, number)
+        added: list[int] = []
+        for up in uploads:
+            res = evidence_lib.add_evidence(
+                session,
+                case,
+                [up.path],
+                user.username,
+                source=source or "web upload",
+                note=(note + " " if note else "") + f"uploaded as {up.name!r} ({up.kind})",
+            )
+            added += [i.id for i in res.added]
+        audit_request(
+            session, request, "evidence_added", target=case.number, case_id=case.id, details={"items": added}
+        )
+        return added
+
+
+@router.post("/work/cases/{number}/evidence")
+async def case_evidence(number: str, request: Request, form: FormData = Depends(csrf_form)) -> Response:
+    user, number = await run_in_threadpool(_case_for, request, number, "work")
+    work = settings.home() / "tmp" / f"upload-{secrets.token_hex(8)}"
+    try:
+        uploads = await receive_uploads(form.getlist("files"), work, lang_of(request), any_type=True)
+        added = await run_in_threadpool(
+            add_case_evidence, request, user, number, uploads, _s(form, "source", 500), _s(form, "note", 2000)
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    flash(request, "ok", t("web.flash.evidence_added", lang_of(request), n=len(added)))
+    return _back(f"/work/cases/{number}#evidence")
 
 
 @router.post("/work/cases/{number}/status")
