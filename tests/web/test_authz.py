@@ -97,7 +97,9 @@ def _csrf(client: TestClient) -> str:
     return csrf_of(r.text if r.status_code == 200 else client.get("/statement").text)
 
 
-def _request(client: TestClient, method: str, path: str, w: World, case: str, statement: int) -> Any:
+def _request(
+    client: TestClient, method: str, path: str, w: World, case: str, statement: int, csrf: str
+) -> Any:
     url = (
         path.replace("{token}", w.token)
         .replace("{statement_id}", str(statement))
@@ -105,7 +107,6 @@ def _request(client: TestClient, method: str, path: str, w: World, case: str, st
         .replace("{item_id}", str(w.evidence_id))
         .replace("{task_id}", str(w.task_id))
     )
-    csrf = _csrf(client) if method != "GET" else ""
     form = {
         "csrf": csrf,
         "erdr_number": "251234567890",
@@ -146,12 +147,15 @@ def _request(client: TestClient, method: str, path: str, w: World, case: str, st
 
 def _check(client: TestClient, w: World, who: str) -> None:
     order = sorted(ROUTES, key=lambda r: r in LOGOUTS)
+    csrf = _csrf(client)  # the session's token; it changes only when the session is renewed
     for method, path in order:
         need, scoped = ROUTES[(method, path)]
         own = w.case_number
-        if (method, path) in LOGOUTS and who != "anonymous":
-            login(client, who)
-        r = _request(client, method, path, w, own, w.statement_id)
+        if (method, path) in LOGOUTS:
+            if who != "anonymous":
+                login(client, who)
+            csrf = _csrf(client)
+        r = _request(client, method, path, w, own, w.statement_id, csrf)
         label = f"{who} {method} {path} -> {r.status_code}"
         assert r.status_code < 500, label
         if need == "public":

@@ -47,7 +47,10 @@ def api_user(request: Request, session: Session = Depends(db)) -> User:
     return user
 
 
-def api_csrf(request: Request, x_csrf_token: str | None = Header(default=None)) -> None:
+def api_csrf(
+    request: Request, user: User = Depends(api_user), x_csrf_token: str | None = Header(default=None)
+) -> None:
+    """Unsafe methods need the session's token; authentication is checked first (401 before 403)."""
     if not security.csrf_ok(request.session.get(security.CSRF_KEY), x_csrf_token):
         raise CsrfFailed()
 
