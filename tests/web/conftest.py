@@ -23,6 +23,16 @@ UNIT = "Almaty cyber unit"
 OTHER_UNIT = "Astana cyber unit"
 
 
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests hash many passwords: use light argon2id parameters (the product keeps the defaults)."""
+    from argon2 import PasswordHasher
+
+    from tergeu.web import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @dataclass
 class World:
     statement_id: int

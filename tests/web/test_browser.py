@@ -109,9 +109,16 @@ def page(tmp_path: Path) -> Iterator[Any]:
 
 
 def _shot(page: Any, name: str, tmp_path: Path) -> None:
-    folder = SHOTS if os.environ.get("TERGEU_SCREENSHOTS") == "1" else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+    if os.environ.get("TERGEU_SCREENSHOTS") != "1":
+        page.screenshot(path=str(tmp_path / f"{name}.png"))
+        return
+    import io
+
+    from PIL import Image
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    image = Image.open(io.BytesIO(page.screenshot())).convert("RGB").quantize(colors=96)
+    image.save(SHOTS / f"{name}.png", optimize=True)  # palette PNG: a fraction of the size, same text
 
 
 def test_victim_and_investigator_journeys(server: str, page: Any, tmp_path: Path) -> None:
