@@ -552,3 +552,49 @@ def test_officer_adds_evidence_from_the_case_page(client: TestClient, world: Wor
     login(client, "viewer")
     page = client.get(f"/work/cases/{world.case_number}").text
     assert 'id="evidence-form"' not in page
+
+
+def test_statements_can_be_reanalysed_when_an_analyzer_arrives(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from tergeu.cli import app
+
+    with session_scope() as s:
+        st = s.get(Statement, world.statement_id)
+        assert st is not None and st.analysis["findings"] == 0
+        spans_before = st.analysis["spans"]
+
+    def classify_text(text_: str) -> Any:
+        return types.SimpleNamespace(verdict="fraud", score=0.8, scheme="bank_security", lang="kk", cues=[])
+
+    mod = types.ModuleType("tergeu.messages.classify")
+    mod.classify_text = classify_text  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tergeu.messages.classify", mod)
+    with session_scope() as s:
+        before = s.scalar(
+            select(func.count())
+            .select_from(IdentifierRow)
+            .where(IdentifierRow.case_id == get_case(s, world.case_number).id)
+        )
+    for _ in range(2):  # idempotent: the second run replaces the first
+        r = CliRunner().invoke(app, ["statements", "reanalyse", "--by", "Lt. A. Seitkali"])
+        assert r.exit_code == 0, r.output
+    with session_scope() as s:
+        case = get_case(s, world.case_number)
+        st = s.get(Statement, world.statement_id)
+        assert st is not None and st.analysis["spans"] == spans_before
+        found = list(s.scalars(select(FindingRow).where(FindingRow.case_id == case.id)))
+        assert len(found) == st.analysis["findings"] >= 2 and {f.kind for f in found} == {"fraud_script"}
+        assert (
+            s.scalar(select(func.count()).select_from(IdentifierRow).where(IdentifierRow.case_id == case.id))
+            == before
+        )
+        actors = [
+            e.actor
+            for e in s.scalars(
+                select(CustodyEntry).where(CustodyEntry.case_id == case.id, CustodyEntry.action == "analysed")
+            )
+        ]
+        assert actors[-1] == "Lt. A. Seitkali"

@@ -123,6 +123,7 @@ def analyse_statement(
     spans: dict[str, tuple[int, int]],
     doc: EvidenceItem | None,
     fresh: bool = False,
+    actor: str = "web-portal",
 ) -> dict[str, Any]:
     """Run every available analysis over the statement document; returns the summary kept with it.
 
@@ -241,7 +242,7 @@ def analyse_statement(
     custody.append(
         session,
         case,
-        "web-portal",
+        actor,
         "analysed",
         [evidence_id] if evidence_id else [],
         {
@@ -252,6 +253,7 @@ def analyse_statement(
         },
     )
     return {
+        "spans": {k: list(v) for k, v in spans.items()},
         "method": method,
         "acts": acts,
         "cues": inferred.cues,
@@ -261,6 +263,36 @@ def analyse_statement(
         "advice": advice,
         "warnings": warnings,
     }
+
+
+def reanalyse_statement(session: Session, statement: Statement, actor: str) -> dict[str, Any]:
+    """Analyse a filed statement again from its stored document (e.g. once a new analyzer is installed)."""
+    from sqlalchemy import select
+
+    from tergeu import evidence
+    from tergeu.errors import NotFoundError
+
+    case = session.get(Case, statement.case_id)
+    doc = session.scalar(
+        select(EvidenceItem)
+        .where(EvidenceItem.case_id == statement.case_id, EvidenceItem.name == f"{statement.number}.txt")
+        .order_by(EvidenceItem.id)
+        .limit(1)
+    )
+    spans = statement.analysis.get("spans")
+    if case is None or doc is None or not spans:
+        raise NotFoundError(statement.number, key="web.err.no_statement")
+    text = evidence.stored_path(doc).read_text(encoding="utf-8")
+    statement.analysis = analyse_statement(
+        session,
+        case,
+        statement,
+        text,
+        {k: (int(v[0]), int(v[1])) for k, v in spans.items()},
+        doc,
+        actor=actor,
+    )
+    return statement.analysis
 
 
 def _guess_kind(value: str) -> str:

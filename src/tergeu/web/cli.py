@@ -77,6 +77,41 @@ def users_list() -> None:
         console.print(table)
 
 
+statements_app = new_app(help="Victims' statements filed through the portal.")
+
+
+@statements_app.command("reanalyse")
+def statements_reanalyse(
+    numbers: list[str] = typer.Argument(None, help="Statement numbers (ST-YYYY-NNNNNN); none means all."),
+    by: str = typer.Option("", "--by", help="Officer recorded in the custody entry."),
+) -> None:
+    """Run the statement analysis again (after the fraud classifier or identifier extractor is installed)."""
+    import os
+
+    from sqlalchemy import select
+
+    from tergeu.web.analysis import reanalyse_statement
+    from tergeu.web.models import Statement
+
+    officer = by or str(settings.get("officer")) or os.environ.get("USER", "officer")
+    with session_scope() as s:
+        query = select(Statement).order_by(Statement.id)
+        if numbers:
+            query = query.where(Statement.number.in_(numbers))
+        rows = list(s.scalars(query))
+        for st in rows:
+            analysis = reanalyse_statement(s, st, officer)
+            console.print(
+                t(
+                    "web.cli.reanalysed",
+                    number=st.number,
+                    findings=analysis["findings"],
+                    identifiers=analysis["identifiers"],
+                    warnings=len(analysis["warnings"]),
+                )
+            )
+
+
 def serve(
     host: str = typer.Option(None, "--host", help="Listen address (TERGEU_WEB_HOST, default 127.0.0.1)."),
     port: int = typer.Option(None, "--port", help="Port (TERGEU_WEB_PORT, default 8800)."),
@@ -98,3 +133,4 @@ def register(app: typer.Typer) -> None:
     """Mount ``tergeu serve`` and ``tergeu users``."""
     app.command("serve")(serve)
     app.add_typer(users_app, name="users")
+    app.add_typer(statements_app, name="statements")
