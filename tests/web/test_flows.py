@@ -598,3 +598,16 @@ def test_statements_can_be_reanalysed_when_an_analyzer_arrives(
             )
         ]
         assert actors[-1] == "Lt. A. Seitkali"
+
+
+def test_victims_wall_clock_times_are_taken_in_the_display_zone(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERGEU_DISPLAY_TZ", "Asia/Almaty")
+    assert _submit(client, KK_FORM).status_code == 303
+    with session_scope() as s:
+        st = s.scalars(select(Statement)).one()
+        assert st.happened_at == datetime(2026, 11, 20, 9, 5, tzinfo=UTC)  # 14:05 in Almaty (UTC+5)
+        assert st.transactions[0]["time"].startswith("2026-11-20T09:20")
+        doc = evidence.stored_path(get_case(s, st.case_id).evidence[0]).read_text(encoding="utf-8")
+        assert "When: 2026-11-20T09:05:00+00:00" in doc

@@ -126,6 +126,24 @@ class Filed:
     warnings: list[str] = field(default_factory=list)
 
 
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """Times a victim types carry no zone: they are wall-clock times where the victim lives, taken
+    in the ``display_tz`` setting (e.g. Asia/Almaty), and stored as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from tergeu.errors import ConfigError
+
+        zone = str(settings.get("display_tz"))
+        try:
+            value = value.replace(tzinfo=ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"TERGEU_DISPLAY_TZ={zone!r}: unknown time zone", key="error.config") from exc
+    return value.astimezone(UTC)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -258,9 +276,9 @@ def _create(session: Session, data: StatementIn, client_ip: str) -> tuple[Statem
     )
     case.status = "statement"
     token = secrets.token_urlsafe(24)
-    happened = data.happened_at
-    if happened is not None and happened.tzinfo is None:
-        happened = happened.replace(tzinfo=UTC)
+    happened = data.happened_at = local_to_utc(data.happened_at)
+    for tx in data.transactions:
+        tx.time = local_to_utc(tx.time)
     statement = Statement(
         number=f"tmp-{secrets.token_hex(8)}",
         token_hash=token_hash(token),
