@@ -214,6 +214,7 @@ def test_findings_and_events_of_any_analyzer_appear_without_page_changes(
                     score=0.97,
                     src="203.0.113.9",
                     dst="10.0.0.5",
+                    details={"ports": 1000, "note": "<b>not markup</b>"},
                     refs=[ref],
                 ),
                 Finding(
@@ -240,6 +241,19 @@ def test_findings_and_events_of_any_analyzer_appear_without_page_changes(
                     record="flow-7",
                 )
             )
+        results.save_identifiers(
+            s,
+            case,
+            [
+                Identifier(
+                    type="ipv4",
+                    value="203.0.113.9",
+                    normalized="203.0.113.9",
+                    ref=ref,
+                    attrs={"country": "ZZ", "holder": "documentation range (RFC 5737)"},
+                )
+            ],
+        )
     login(client, "analyst")
     page = client.get(f"/work/cases/{world.case_number}").text
     for text_ in (
@@ -251,12 +265,15 @@ def test_findings_and_events_of_any_analyzer_appear_without_page_changes(
         f"/evidence/{item.id}?offset=1234",
         "[flow-7]",
         "auth.log: 2",
+        '"ports": 1000',
+        "holder: documentation range (RFC 5737)",
     ):
         assert text_ in page, text_
     tl = client.get(f"/work/cases/{world.case_number}/timeline?source=auth.log").text
     assert "event 1" in tl and "event 3" in tl and "event 2" not in tl
     api = client.get(f"/api/v1/cases/{world.case_number}/events?source=evtx").json()
     assert api["total"] == 1 and api["events"][0]["message"] == "event 2"
+    assert "<b>not markup</b>" not in page
     ev = client.get(f"/work/cases/{world.case_number}/evidence/{item.id}?offset=0").text
     assert "SYN scan" in ev and "Statement ST-" in ev
 
