@@ -140,6 +140,7 @@ def test_victim_and_investigator_journeys(server: str, page: Any, tmp_path: Path
     shot.write_bytes(png(40, 30))
     page.set_input_files("#files", str(shot))
     page.check("#confirm_truth")
+    page.evaluate("window.scrollTo(0, 0)")
     _shot(page, "02-statement-form-kk", tmp_path)
     page.click("#submit")
     page.wait_for_url("**/statement/done")
