@@ -89,7 +89,8 @@ def _looks_textual(head: bytes) -> bool:
         return False
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 chat exports
         return True
-    if b"\x00" in head:
+    controls = sum(1 for b in head if (b < 0x20 and b not in (9, 10, 12, 13, 27)) or b == 0x7F)
+    if controls > len(head) // 200:  # programs and archives are full of control bytes; text is not
         return False
     for encoding in ("utf-8", "cp1251"):
         try:
