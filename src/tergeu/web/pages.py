@@ -224,18 +224,20 @@ def _who(request: Request) -> None:
 def file_and_audit(
     request: Request, data: portal.StatementIn, uploads: list[portal.Upload], api: bool = False
 ) -> portal.Receipt:
-    """File (own committed transaction), then record who filed it from where."""
-    filed = portal.submit(data, uploads, client_ip(request))
-    with session_scope() as session:
+    """File, and record who filed it from where, in one committed transaction."""
+
+    def record(session: Session, filed: portal.Filed) -> None:
         audit_request(
             session,
             request,
             "statement_filed",
             actor="victim",
-            target=filed.number,
-            case_id=filed.case_id,
+            target=filed.statement.number,
+            case_id=filed.case.id,
             details={"files": len(uploads), "api": api},
         )
+
+    filed = portal.submit(data, uploads, client_ip(request), on_filed=record)
     return filed
 
 

@@ -13,6 +13,7 @@ import re
 import secrets
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -234,8 +235,15 @@ class Receipt:
     warnings: list[str]
 
 
-def submit(data: StatementIn, uploads: list[Upload], client_ip: str = "") -> Receipt:
+def submit(
+    data: StatementIn,
+    uploads: list[Upload],
+    client_ip: str = "",
+    on_filed: Callable[[Session, Filed], None] | None = None,
+) -> Receipt:
     """File a statement in its own transaction, committed before this returns.
+
+    ``on_filed`` runs inside the same transaction (the web app writes its audit entry there).
 
     Filings in one process are serialised so that case and statement numbers never collide and a
     SQLite writer never has to upgrade a stale read snapshot; a collision with another process
@@ -249,6 +257,8 @@ def submit(data: StatementIn, uploads: list[Upload], client_ip: str = "") -> Rec
                     # the upgrade (SQLITE_BUSY) when another connection wrote in between.
                     session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 filed = file_statement(session, data, uploads, client_ip)
+                if on_filed is not None:
+                    on_filed(session, filed)
                 return Receipt(
                     filed.statement.number,
                     filed.token,
