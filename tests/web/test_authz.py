@@ -26,8 +26,6 @@ ROUTES: dict[tuple[str, str], tuple[str, bool]] = {
     ("POST", "/logout"): ("public", False),
     ("GET", "/healthz"): ("public", False),
     ("GET", "/openapi.json"): ("public", False),
-    ("GET", "/api/docs"): ("public", False),
-    ("GET", "/docs/oauth2-redirect"): ("public", False),
     ("GET", "/work"): ("view", False),
     ("GET", "/work/statements/{statement_id}"): ("view", True),
     ("POST", "/work/statements/{statement_id}/register"): ("decide", True),

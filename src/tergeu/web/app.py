@@ -191,7 +191,7 @@ def create_app() -> FastAPI:
         title="Tergeu",
         version=__version__,
         description="Victims' statements and the investigators' workspace (kk/ru/en).",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI would load scripts from a CDN: no network at run time
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -212,11 +212,10 @@ def create_app() -> FastAPI:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "no-referrer"
-        if not request.url.path.startswith("/api/docs"):
-            response.headers["Content-Security-Policy"] = (
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-            )
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        )
         if request.url.path.startswith(("/work", "/track", "/api/v1")):
             response.headers["Cache-Control"] = "no-store"
         return response
