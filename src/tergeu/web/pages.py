@@ -327,6 +327,7 @@ def work_home(request: Request, user: User = Depends(page_user), session: Sessio
     status = request.query_params.get("status", "")
     if status not in ("", *workspace.STATUSES):
         status = ""
+    audit_request(session, request, "view_queue", details={"status": status} if status else {})
     return render(
         request,
         "work_queue.html",
@@ -720,12 +721,14 @@ def qualify_page(request: Request, user: User = Depends(page_user)) -> Response:
 @router.get("/work/audit")
 def audit_page(request: Request, user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     rows = workspace.global_audit(session, user)
+    audit_request(session, request, "view_audit")
     return render(request, "audit.html", {"rows": rows})
 
 
 @router.get("/work/users")
 def users_page(request: Request, user: User = Depends(page_user), session: Session = Depends(db)) -> Response:
     workspace.require(user, "admin")
+    audit_request(session, request, "view_users")
     return render(request, "users.html", {"users": accounts.list_users(session), "roles": ROLES, "error": ""})
 
 
