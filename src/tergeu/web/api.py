@@ -209,6 +209,7 @@ def _case_summary(case: Case) -> dict[str, Any]:
 def statements(
     request: Request, user: User = Depends(api_user), session: Session = Depends(db)
 ) -> list[dict[str, Any]]:
+    audit_request(session, request, "view_queue", details={"api": True})
     return [
         {
             "id": s.id,
@@ -303,6 +304,7 @@ def cases(
     user: User = Depends(api_user),
     session: Session = Depends(db),
 ) -> list[dict[str, Any]]:
+    audit_request(session, request, "list_cases", details={"api": True})
     return [_case_summary(c) for c in workspace.list_cases(session, user, status)]
 
 
@@ -400,6 +402,7 @@ def case_events(
 ) -> dict[str, Any]:
     c = workspace.visible_case(session, user, number)
     rows, total = workspace.events(session, c, source, type, q, start, end, limit, offset)
+    audit_request(session, request, "view_timeline", target=c.number, case_id=c.id, details={"api": True})
     return {
         "total": total,
         "events": [
@@ -601,7 +604,9 @@ def case_audit(
 def global_audit(
     request: Request, user: User = Depends(api_user), session: Session = Depends(db)
 ) -> list[dict[str, Any]]:
-    return [_audit_row(a) for a in workspace.global_audit(session, user)]
+    rows = workspace.global_audit(session, user)
+    audit_request(session, request, "view_audit", details={"api": True})
+    return [_audit_row(a) for a in rows]
 
 
 def _audit_row(a: Any) -> dict[str, Any]:
