@@ -95,6 +95,16 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
     ),
     Setting("net_model", True, "Run the trained flow model in `tergeu net scan` besides the rules.", _bool),
+    Setting("web_host", "127.0.0.1", "Address `tergeu serve` listens on (loopback by default)."),
+    Setting("web_port", 8800, "Port `tergeu serve` listens on.", _positive_int),
+    Setting(
+        "web_rate_per_min",
+        10,
+        "Statements one address may file per minute on the public portal.",
+        _positive_int,
+    ),
+    Setting("web_https", False, "Mark session cookies Secure (set when served behind TLS).", _bool),
+    Setting("web_max_files", 10, "Most files one statement may upload.", _positive_int),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,0 +1,1 @@
+"""Web application: the victims' statement portal and the investigators' workspace (kk/ru/en)."""
