@@ -101,8 +101,8 @@ def run_demo(home: Path | None = None) -> DemoContext:
     ctx.where.append((f"tergeu verify {ctx.case_number}", "re-hash evidence, check chain and signatures"))
 
     table = Table(title=t("demo.where"))
-    table.add_column("→")
-    table.add_column("")
+    table.add_column("→", overflow="fold")
+    table.add_column("", overflow="fold")
     for where, what in ctx.where:
         table.add_row(where, what)
     console.print(table)
