@@ -41,6 +41,12 @@ SLOTS: dict[str, dict[str, list[str]]] = {
         "track": ["RR123456789KZ", "CP987654321KZ", "LZ555666777CN", "EE112233445KZ"],
         "order": ["4471-2291", "88213", "KZ-55120", "302917"],
         "date": ["12.03", "05.11", "28.02", "17.09"],
+        "okurl": [
+            "https://kaspi.kz/shop/p/123456", "https://egov.kz/cms/ru/services", "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://2gis.kz/almaty/firm/70000001", "https://docs.google.com/document/d/1AbC/edit", "https://tengrinews.kz/news/",
+            "https://www.nationalbank.kz", "https://kolesa.kz/a/show/155", "https://en.wikipedia.org/wiki/Almaty",
+            "https://github.com/tergeu/tergeu", "https://www.bbc.com/news", "https://halykbank.kz/ru/about",
+        ],
         "shop": ["Magnum", "Small", "Sulpak", "Technodom", "Arbuz.kz", "Wildberries", "Yandex Go"],
     },
     "ru": {
@@ -69,6 +75,8 @@ SOURCES = {
     "chat": "everyday personal/work chat",
     "warning": "anti-fraud warnings and news items quoting the scripts (hard negative)",
     "service": "genuine service notices and promotions (hard negative)",
+    "links": "genuine messages sharing official or everyday links (hard negative)",
+    "misc": "everyday work/school/home messages mentioning payments and phones (hard negative)",
 }
 
 

@@ -204,3 +204,25 @@ LEGIT = {
         "Thanks for shopping with us! {amount} in bonus points added to your loyalty card.",
     ],
 }
+
+LEGIT["links"] = [
+    "Check out this article, it explains everything: {okurl}",
+    "Here's the link to the doc, please add your comments by Friday {okurl}",
+    "Let's meet here {okurl} at 7 pm.",
+    "Funny video, watch this {okurl}",
+    "The class schedule for next week is on the website {okurl}",
+    "You can pay the tax in the bank app or at {okurl}, that's what I did yesterday.",
+    "Sent you the recipe, here's the link {okurl}",
+    "News: the central bank kept the base rate unchanged, more at {okurl}",
+]
+LEGIT["misc"] = [
+    "Reminder that the quarterly report is due tomorrow. Any questions, call me on {phone}.",
+    "We signed the lease, I'll hand over the keys on Saturday; the first payment goes through the bank as agreed.",
+    "Parents' evening at school today, the teacher asked us not to be late.",
+    "Renovation of the stairwell starts on Monday, please keep the landing clear.",
+    "I sent you the money for the tickets, can you check it arrived?",
+    "Did you pay the kindergarten fee? The invoice is on the fridge.",
+    "The lecture has moved to room 301, starting at 2 pm.",
+    "Thanks for helping with the move, dinner is on me!",
+    "The software is provided as is, without warranty of any kind; see the licence file for details.",
+]

@@ -529,13 +529,18 @@ _WARN = re.compile(
 )
 
 
+_WARN_AFTER = re.compile(
+    r"\w+(?:ма|ме|па|пе|ба|бе)(?:ңыз|ңіз|ңдар|ңдер)\b|не существует|(?:does not|doesn'?t) exist|\bжоқ\b"
+)
+
+
 def _warned(folded: str, m: re.Match[str]) -> bool:
     """The cue sits in a sentence that warns against it ("never install AnyDesk", "орнатпаңыз")."""
     starts = [x.end() for x in _SENT.finditer(folded, 0, m.start())]
-    a = starts[-1] if starts else 0
+    a = max(starts[-1] if starts else 0, m.start() - 40)
     e = _SENT.search(folded, m.end())
-    b = e.start() if e else len(folded)
-    return bool(_WARN.search(folded[a:b]))
+    b = min(e.start() if e else len(folded), m.end() + 45)
+    return bool(_WARN.search(folded[a : m.end()]) or _WARN_AFTER.search(folded[m.start() : b]))
 
 
 def find_cues(folded: str) -> list[CueHit]:

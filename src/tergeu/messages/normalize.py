@@ -14,6 +14,9 @@ KK_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _LAT2CYR = str.maketrans("aceopxykmthbABCEHKMOPTXY", "асеорхукмтнвАВСЕНКМОРТХУ")
 _CYR2LAT = str.maketrans("асеорхукмтнвіАВСЕНКМОРТХУІ", "aceopxykmthbiABCEHKMOPTXYI")
 _WORD = re.compile(r"\w+")
+# Letters with no look-alike in the other script decide which script a mixed word really is.
+_CYR_ONLY = re.compile(r"[бгдждзийлпфцчшщъыьэюяБГДЖЗИЙЛПФЦЧШЩЪЫЬЭЮЯәғқңөұүһӘҒҚҢӨҰҮҺ]")
+_LAT_ONLY = re.compile(r"[dfgjlnqrsuvwzDFGJLNQRSUVWZ]")
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _LAT = re.compile(r"[a-zA-Z]")
 
@@ -23,6 +26,10 @@ def _fold_word(m: re.Match[str]) -> str:
     has_c = _CYR.search(w) is not None
     has_l = _LAT.search(w) is not None
     if has_c and has_l:
+        if _CYR_ONLY.search(w):
+            return w.translate(_LAT2CYR)
+        if _LAT_ONLY.search(w):
+            return w.translate(_CYR2LAT)
         ncyr = len(_CYR.findall(w))
         nlat = len(_LAT.findall(w))
         return w.translate(_LAT2CYR) if ncyr >= nlat else w.translate(_CYR2LAT)

@@ -84,6 +84,7 @@ class ReaderResult:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.warnings: list[ParseWarning] = []
+        self.reader: str | None = None
 
 
 class Reader(Plugin):
@@ -677,7 +678,9 @@ def read_messages(path: Path, evidence_id: int | None = None, fmt: str | None = 
             continue
         if fmt or r.sniff(path, head):
             try:
-                return r().read(path, evidence_id)
+                res = r().read(path, evidence_id)
+                res.reader = r.name
+                return res
             except NotMyFormat:
                 if fmt:
                     raise
