@@ -73,6 +73,7 @@ def clean_text(text: str) -> str:
     """Message text as a person reads it: HTML tags stripped, entities decoded, length capped."""
     if "<" in text and _TAG.search(text):
         text = _TAG.sub(" ", re.sub(r"(?i)<br\s*/?>", "\n", text))
+        text = re.sub(r"[ \t]{2,}", " ", text).strip()
     if "&" in text:
         text = html.unescape(text)
     return text[:MAX_MESSAGE_CHARS]
