@@ -79,6 +79,12 @@ SETTINGS: tuple[Setting, ...] = (
         secret=True,
     ),
     Setting("debug", False, "Show tracebacks instead of friendly messages.", _bool),
+    Setting(
+        "chat_tz",
+        "Asia/Almaty",
+        "Time zone assumed for chat exports that carry local times only (WhatsApp, CSV).",
+        lambda v: str(__import__("zoneinfo").ZoneInfo(v).key),
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

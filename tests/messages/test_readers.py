@@ -27,7 +27,10 @@ def test_readers_registered_as_plugins() -> None:
         ("chatminer_whatsapp_yyyymmdd_24hrs.txt", 2019, (1, 20)),
     ],
 )
-def test_whatsapp_layouts(name: str, first_year: int, order: tuple[int, int]) -> None:
+def test_whatsapp_layouts(
+    name: str, first_year: int, order: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERGEU_CHAT_TZ", "UTC")
     res = R.WhatsAppReader().read(DATA / name)
     msgs = res.messages
     assert msgs[0].sender == "John Doe" and msgs[0].text == "Lorem ipsum dolor sit amet."
@@ -48,6 +51,7 @@ def test_whatsapp_refuses_foreign_and_reads_utf16_with_attachment() -> None:
     assert res.messages[2].sender == "Айгерім"
     assert res.messages[3].attachments == ["IMG-20261211-WA0001.jpg"]
     assert res.messages[0].ts is not None and res.messages[0].ts.day == 11
+    assert res.messages[0].ts.hour == 5  # 10:01 in Almaty (UTC+5 since 2024) is 05:01 UTC
 
 
 def test_telegram_single_and_batch() -> None:

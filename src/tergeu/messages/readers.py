@@ -201,6 +201,17 @@ def _date_order(matches: list[re.Match[str]]) -> str:
     return "dmy"
 
 
+def local_to_utc(naive: datetime) -> datetime:
+    """A device-local time (no zone in the export) as aware UTC, using the ``chat_tz`` setting."""
+    from zoneinfo import ZoneInfo
+
+    from tergeu import settings
+
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC)
+    return naive.replace(tzinfo=ZoneInfo(str(settings.get("chat_tz")))).astimezone(UTC)
+
+
 def _wa_time(m: re.Match[str], order: str) -> datetime | None:
     a, b, c = m.group(1), m.group(2), m.group(3)
     if order == "ymd":
@@ -219,7 +230,7 @@ def _wa_time(m: re.Match[str], order: str) -> datetime | None:
         elif ap.lower() == "a" and hh == 12:
             hh = 0
     try:
-        return datetime(y, mo, d, hh, mm, ss)
+        return local_to_utc(datetime(y, mo, d, hh, mm, ss))
     except ValueError:
         return None
 
@@ -279,7 +290,7 @@ class TelegramReader(Reader):
                         )
                 elif m.get("date"):
                     try:
-                        ts = datetime.fromisoformat(str(m["date"]))
+                        ts = local_to_utc(datetime.fromisoformat(str(m["date"])))
                     except ValueError:
                         res.warnings.append(ParseWarning(str(path), "bad date", record=rec, code="date"))
                 attach = [str(m[k]) for k in ("file", "photo") if m.get(k)]
@@ -334,7 +345,7 @@ class SmsXmlReader(Reader):
                     body, attach = a.get("body", ""), []
                 ts = None
                 try:
-                    ts = datetime.fromtimestamp(int(a.get("date", "")) / 1000, UTC)
+                    ts = datetime.fromtimestamp(int(a.get("date", "")) / 1000, UTC)  # epoch ms: already UTC
                 except ValueError:
                     res.warnings.append(
                         ParseWarning(str(path), "bad date", record=f"{el.tag}:{n}", code="date")
@@ -432,6 +443,7 @@ class EmlReader(Reader):
         if msg.get("Date"):
             try:
                 ts = parsedate_to_datetime(str(msg["Date"]))
+                ts = ts.astimezone(UTC) if ts.tzinfo else ts.replace(tzinfo=UTC)
             except (TypeError, ValueError):
                 res.warnings.append(ParseWarning(str(path), "bad Date header", code="date"))
         received = [_received(str(h)) for h in msg.get_all("Received", [])]
@@ -484,7 +496,7 @@ def _parse_time(v: Any) -> datetime | None:
         x = float(v)
         return datetime.fromtimestamp(x / 1000 if x > 1e11 else x, UTC)
     try:
-        return datetime.fromisoformat(str(v).replace("Z", "+00:00"))
+        return local_to_utc(datetime.fromisoformat(str(v).replace("Z", "+00:00")))
     except ValueError:
         return None
 
