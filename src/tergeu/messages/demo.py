@@ -19,7 +19,9 @@ def demo_step(ctx: DemoContext) -> list[tuple[str, str]]:
     with session_scope() as s:
         case = get_case(s, ctx.case_number)
         items = [
-            i for i in case.evidence if i.name.endswith((".txt", ".json", ".xml", ".eml", ".csv", ".jsonl"))
+            i
+            for i in case.evidence
+            if i.name.endswith((".txt", ".json", ".xml", ".eml", ".csv", ".jsonl", ".log"))
         ]
         clear(s, case, ANALYZER)
         clear_identifiers(s, case)
