@@ -226,3 +226,61 @@ LEGIT["misc"] = [
     "Thanks for helping with the move, dinner is on me!",
     "The software is provided as is, without warranty of any kind; see the licence file for details.",
 ]
+
+# Second batch of scripts (more wordings from the same warnings).
+FRAUD["bank_security"] += [
+    "This is the bank's anti-fraud unit. We see an attempt to move your funds; to block it, please confirm by reading out the verification code.",
+    "I'm a senior bank officer. Your data has leaked, so your money must be moved today to a new account we open for you.",
+    "A payment of {amount} is awaiting approval. If it wasn't you, give the operator the digits from the text and we'll cancel it.",
+]
+FRAUD["otp_request"] += [
+    "Sorry, I used your number when signing up by mistake, you should have got some digits, could you send them over?",
+    "You'll get a text with a code in a second, forward it to me please, it's for a competition.",
+]
+FRAUD["relative"] += [
+    "Hi mum, texting from a friend's phone, mine is broken. I need to pay something urgently, please transfer {amount} to {card}, I'll explain tonight.",
+    "Hello, your daughter caused an accident. To settle it without court you need to pay {amount} today.",
+]
+FRAUD["delivery"] += [
+    "Delivery notice: your shipment is awaiting a payment of {amount}. Pay within 24 hours: {url}",
+    "We could not deliver your order, address confirmation and a {amount} fee are required: {url}",
+]
+FRAUD["marketplace"] += [
+    "I'm the buyer, I set up delivery through the service and sent you a form to receive the payment {url}, enter your card there.",
+    "Payment for your item has arrived, confirm receipt of funds on this page {url}",
+]
+FRAUD["investment"] += [
+    "Want to earn {amount} a week? Our platform trades for you, start from {amount2}, profit every day.",
+    "While you work, your money works for you: a project paying 40% a month, limited places {url}",
+]
+FRAUD["card_blocked"] += [
+    "Your bank card will be deactivated in 2 hours. To keep it active, confirm your details: {url}",
+]
+FRAUD["prize"] += [
+    "You now own a {amount} voucher. To activate it, pay the {amount2} shipping at {url}",
+]
+FRAUD["social_payment"] += [
+    "You have been approved for a utility compensation of {amount}. To receive it, enter your card details: {url}",
+]
+FRAUD["job"] += [
+    "Looking for remote assistants, work from your phone, {amount} a day, we only need your card to receive payments.",
+]
+LEGIT["family"] += [
+    "Can you transfer me {amount}? I was short at the pharmacy, I'll pay you back tonight.",
+    "Don't worry mum, I got there fine, will call tomorrow.",
+]
+LEGIT["otp"] += [
+    "Your transaction confirmation code: {code}. Never tell this code to other people.",
+]
+LEGIT["bank_notice"] += [
+    "{bank}: new device sign-in to the app. If this wasn't you, call the number on the back of your card.",
+    "Your card was blocked after three wrong PIN entries. You can unblock it in the app or at a branch.",
+]
+LEGIT["chat"] += [
+    "Call me back urgently when you're free, it's about the cottage.",
+    "Paid you back for lunch, please check.",
+    "Don't forget it's Aigerim's birthday tomorrow, we're chipping in {amount} each for a gift.",
+]
+LEGIT["warning"] += [
+    "Beware: scammers are sending 'compensation' links in the name of government services. Official payments never come with links.",
+]

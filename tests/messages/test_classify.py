@@ -110,3 +110,8 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     from tergeu.messages.classify import FraudModel
 
     assert FraudModel.load(a.model).meta["n_train"] == a.n_train
+
+
+def test_single_short_texts() -> None:
+    for text in ("", "x", "ab", "🙂"):
+        assert classify_text(text).verdict == "legit"

@@ -165,6 +165,8 @@ def hash_ngrams(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(over="ignore"):
         for k in range(1, NGRAMS[1]):
             L = len(cp) - k
+            if L <= 0:
+                break
             h = h[:L] * np.uint64(1000003) + cp[k : k + L]
             if k + 1 < NGRAMS[0]:
                 continue
@@ -173,6 +175,8 @@ def hash_ngrams(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
             x ^= x >> np.uint64(31)
             rows_out.append(owner[:L][valid])
             cols_out.append((x % np.uint64(N_FEATURES)).astype(np.int64))
+    if not rows_out:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     rows = np.concatenate(rows_out)
     order = np.argsort(rows, kind="stable")
     return rows[order], np.concatenate(cols_out)[order]
@@ -184,9 +188,16 @@ def get_model() -> FraudModel:
 
 
 def _cue_text(name: str) -> str:
+    from tergeu.i18n import current_lang
+
+    return _cue_text_in(name, current_lang())
+
+
+@cache
+def _cue_text_in(name: str, lang: str) -> str:
     from tergeu.i18n import t
 
-    return t(f"messages.cue.{name}")
+    return t(f"messages.cue.{name}", lang)
 
 
 def _verdicts(texts: list[str], model: FraudModel) -> list[MessageVerdict]:

@@ -496,7 +496,12 @@ CUES: tuple[CueDef, ...] = (
     ),
 )
 
-_GATED: tuple[tuple[CueDef, tuple[str, ...] | None], ...] = tuple((c, c.anchors) for c in CUES)
+
+def _gate(anchors: tuple[str, ...] | None) -> re.Pattern[str] | None:
+    return None if anchors is None else re.compile("|".join(re.escape(a) for a in anchors))
+
+
+_GATED: tuple[tuple[CueDef, re.Pattern[str] | None], ...] = tuple((c, _gate(c.anchors)) for c in CUES)
 CUE_NAMES: tuple[str, ...] = (*(c.name for c in CUES), "warning_text")
 
 
@@ -547,8 +552,8 @@ def find_cues(folded: str) -> list[CueHit]:
     """Every cue in ``folded`` text (output of :func:`fold`), first hit per cue."""
     hits: list[CueHit] = []
     negated_code = False
-    for cue, anchors in _GATED:
-        if anchors is not None and not any(a in folded for a in anchors):
+    for cue, gate in _GATED:
+        if gate is not None and gate.search(folded) is None:
             continue
         m = cue.pattern.search(folded)
         if not m:

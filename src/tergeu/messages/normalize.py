@@ -36,9 +36,12 @@ def _fold_word(m: re.Match[str]) -> str:
     return w
 
 
+_MIXED = re.compile(r"\w*(?:[a-zA-Z][\u0400-\u04ff]|[\u0400-\u04ff][a-zA-Z])\w*")
+
+
 def fold(text: str) -> str:
     """Lower-case and undo Latin/Cyrillic look-alike mixing inside words; same length as ``text``."""
-    folded = _WORD.sub(_fold_word, text)
+    folded = _MIXED.sub(_fold_word, text)
     low = folded.lower()
     if len(low) != len(text):  # a few characters lower-case to two; keep offsets exact
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
@@ -58,6 +61,8 @@ _AMOUNT = re.compile(
     r"(?:[$€₸£]\s?\d[\d\s.,]*|\d[\d\s.,]*\s?(?:₸|тг\b|tg\b|тенге|теңге|kzt|руб\w*|р\.|₽|usd|usdt|\$|€|eur|долл\w*|dollars?|евро|млн|тыс\w*|мың|k\b))",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+_URL_HINT = re.compile(r"://|www\.|\w(?:\.|\[\.\]|\(dot\))\w", re.IGNORECASE)
 _CODE = re.compile(r"(?<![\d\w])\d{4,6}(?![\d\w])")
 _NUM = re.compile(r"\d+")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -66,14 +71,18 @@ _SPACE = re.compile(r"\s+")
 
 def model_text(text: str) -> str:
     """Folded text with placeholders for links, e-mails, cards, phones, amounts, codes and numbers."""
-    s = _URL.sub(" urlx ", text)
-    s = _EMAIL.sub(" emailx ", s)
-    s = _CARD.sub(" cardx ", s)
-    s = _PHONE.sub(" phonex ", s)
-    s = _AMOUNT.sub(" amountx ", s)
+    s = _URL.sub(" urlx ", text) if _URL_HINT.search(text) else text
+    if "@" in s:
+        s = _EMAIL.sub(" emailx ", s)
+    digits = _DIGIT.search(s) is not None
+    if digits:
+        s = _CARD.sub(" cardx ", s)
+        s = _PHONE.sub(" phonex ", s)
+        s = _AMOUNT.sub(" amountx ", s)
     s = fold(s)
-    s = _CODE.sub(" codex ", s)
-    s = _NUM.sub(" numx ", s)
+    if digits:
+        s = _CODE.sub(" codex ", s)
+        s = _NUM.sub(" numx ", s)
     return _SPACE.sub(" ", s).strip()
 
 

@@ -153,7 +153,7 @@ def evaluate(corpus: Path | None = None, split: str = "test") -> dict[str, Any]:
         }
     fr = [i for i, r in enumerate(rows) if r["label"] == "fraud" and verdicts[i].verdict == "fraud"]
     out["scheme_accuracy"] = (
-        sum(1 for i in fr if verdicts[i].scheme == rows[i]["scheme"]) / len(fr) if fr else 0.0
+        sum(1 for i in fr if verdicts[i].scheme == rows[i].get("scheme")) / len(fr) if fr else 0.0
     )
     out["scheme_n"] = len(fr)
     return out
