@@ -40,6 +40,10 @@ def classifier(quick: bool) -> None:
     for lang, d in e["per_lang"].items():
         print(f"  {lang}: macro-F1 {d['macro_f1']:.4f}  (n={d['n']}, errors={len(d['errors'])})")
     print(f"  scheme accuracy (correctly flagged fraud): {e['scheme_accuracy']:.4f}  (n={e['scheme_n']})")
+    fresh = evaluate(ROOT / "data" / "messages" / "fresh_eval.jsonl")
+    print("== classifier: fresh messages written after the model was frozen (never tuned on)")
+    for lang, d in fresh["per_lang"].items():
+        print(f"  {lang}: macro-F1 {d['macro_f1']:.4f}  (n={d['n']}, errors={len(d['errors'])})")
     texts = [r["text"] for r in load_corpus(default_corpus())]
     n = 20_000 if quick else 100_000
     batch = (texts * (n // len(texts) + 1))[:n]

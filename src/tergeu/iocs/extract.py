@@ -52,6 +52,8 @@ def refang(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
+    if _DEFANG.search(text) is None:
+        return text, [], []
     for m in _DEFANG.finditer(text):
         for i in range(pos, m.start()):
             out.append(text[i])
@@ -233,6 +235,12 @@ class _Collector:
         self.out: list[Identifier] = []
         self.seen: set[tuple[str, str, int]] = set()
 
+    def orig(self, s: int, e: int) -> tuple[int, int]:
+        """Span in the original (defanged) text of span ``s:e`` of the refanged text."""
+        if not self.starts:
+            return s, e
+        return self.starts[s], self.ends[e - 1]
+
     def free(self, s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in self.taken)
 
@@ -246,7 +254,7 @@ class _Collector:
         attrs: dict[str, Any] | None = None,
         claim: bool = True,
     ) -> None:
-        os_, oe = self.starts[s], self.ends[e - 1]
+        os_, oe = self.orig(s, e)
         key = (kind, normalized, os_)
         if key in self.seen:
             return
@@ -437,23 +445,37 @@ def _ips(c: _Collector) -> None:
             c.add("ipv6", m.start(), m.end(), ip6.compressed)
 
 
-_PHONE_HINT = re.compile(r"(?:\+?\d[\s().\-]{0,2}){7,}")
+_PHONE_CAND = re.compile(r"(?<![\w.:/])\+?\(?\d[\d\s().\-]{5,22}\d(?![\w])")
 
 
 def _phones(c: _Collector) -> None:
-    if not _PHONE_HINT.search(c.text):
+    """Phone numbers, with the (slow) libphonenumber matcher run only on digit runs nobody claimed."""
+    if not any(ch.isdigit() for ch in c.text):
         return
     import phonenumbers
 
-    for match in phonenumbers.PhoneNumberMatcher(c.text, "KZ", leniency=phonenumbers.Leniency.VALID):
-        s, e = match.start, match.end
-        if not c.free(s, e):
+    masked = c.text
+    for a, b in c.taken:
+        masked = masked[:a] + " " * (b - a) + masked[b:]
+    for cand in _PHONE_CAND.finditer(masked):
+        if sum(ch.isdigit() for ch in cand.group(0)) < 7:
             continue
-        num = match.number
-        e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-        raw = match.raw_string
-        local = raw.lstrip().startswith("8") and num.country_code == 7
-        c.add("phone", s, e, e164, attrs={"written": "local 8-prefix" if local else "international"})
+        lo = max(0, cand.start() - 1)
+        window = masked[lo : cand.end()]
+        for match in phonenumbers.PhoneNumberMatcher(window, "KZ", leniency=phonenumbers.Leniency.VALID):
+            _phone_match(c, match, lo)
+
+
+def _phone_match(c: _Collector, match: Any, lo: int) -> None:
+    import phonenumbers
+
+    s, e = match.start + lo, match.end + lo
+    if not c.free(s, e):
+        return
+    num = match.number
+    e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    local = match.raw_string.lstrip().startswith("8") and num.country_code == 7
+    c.add("phone", s, e, e164, attrs={"written": "local 8-prefix" if local else "international"})
 
 
 def _domains(c: _Collector) -> None:
@@ -461,9 +483,8 @@ def _domains(c: _Collector) -> None:
         d = m.group(0).rstrip(".")
         if not c.free(m.start(), m.start() + len(d)):
             continue
-        defanged = c.starts[m.start() : m.start() + len(d)] != list(
-            range(c.starts[m.start()], c.starts[m.start()] + len(d))
-        )
+        a, b = c.orig(m.start(), m.start() + len(d))
+        defanged = b - a != len(d)
         if _domain_ok(d, strict=not defanged):
             c.add("domain", m.start(), m.start() + len(d), d.lower())
 
