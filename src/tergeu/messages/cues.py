@@ -174,6 +174,7 @@ _ANCHORS: dict[str, tuple[str, ...] | None] = {
     ),
     "prepayment": (
         "предоплат",
+        "доплат",
         "аванс",
         "оплат",
         "внес",
@@ -345,7 +346,7 @@ CUES: tuple[CueDef, ...] = (
     CueDef(
         "urgency",
         _rx(
-            r"срочно|немедленно|в течение (?:\d+|codex|numx|часа|минут|суток|дня)\w*|прямо сейчас|сегодня же|последн\w* (?:шанс|день|предупреждени)|пока не поздно|иначе",
+            r"\bсрочно|немедленно|в течение (?:\d+|codex|numx|часа|минут|суток|дня)\w*|прямо сейчас|сегодня же|последн\w* (?:шанс|день|предупреждени)|пока не поздно|иначе",
             r"\burgent\w*|immediately|right now|right away|within (?:\d+|numx|an?|the next) (?:hours?|minutes?|days?)|\basap\b|act now|final (?:warning|notice)|otherwise",
             r"шұғыл|дереу|тез арада|\d+ (?:сағат|минут) ішінде|numx (?:сағат|минут) ішінде|әйтпесе",
         ),
@@ -469,7 +470,7 @@ CUES: tuple[CueDef, ...] = (
     CueDef(
         "social_payment",
         _rx(
-            r"пособи\w*|выплат\w*|компенсаци\w*|соцвыплат\w*|\begov\b|егов|енпф|\benpf\b",
+            r"пособи\w*|выплат\w*|компенсаци\w*|соцвыплат\w*|\begov\b|\bегов|енпф|\benpf\b",
             r"\bbenefits?\b|compensation|payout|refund",
             r"жәрдемақы\w*|өтемақы\w*|әлеуметтік төлем\w*|зейнетақы\w*",
         ),
@@ -497,11 +498,46 @@ CUES: tuple[CueDef, ...] = (
 )
 
 
-def _gate(anchors: tuple[str, ...] | None) -> re.Pattern[str] | None:
-    return None if anchors is None else re.compile("|".join(re.escape(a) for a in anchors))
+_STEM = 6  # anchors are matched as prefixes (at most this long) of the words of a message
+_TOKEN = re.compile(r"\w+")
 
 
-_GATED: tuple[tuple[CueDef, re.Pattern[str] | None], ...] = tuple((c, _gate(c.anchors)) for c in CUES)
+def _build_gates() -> tuple[dict[str, frozenset[int]], frozenset[int]]:
+    """Word-prefix index of the anchors; cues whose anchors cannot be indexed always run."""
+    index: dict[str, set[int]] = {}
+    always: set[int] = set()
+    for i, cue in enumerate(CUES):
+        anchors = cue.anchors
+        if anchors is None:
+            always.add(i)
+            continue
+        for a in anchors:
+            if _TOKEN.match(a) is None:
+                always.add(i)
+                break
+            # every word of an anchor starts a word of the text: index the most selective one
+            index.setdefault(max(_TOKEN.findall(a), key=len)[:_STEM], set()).add(i)
+    return {k: frozenset(v) for k, v in index.items()}, frozenset(always)
+
+
+_INDEX, _ALWAYS = _build_gates()
+_STEM_LENS = tuple(sorted({len(k) for k in _INDEX}))
+
+
+def candidate_cues(folded: str) -> set[int]:
+    """Indexes of the cues whose anchors start one of the words of ``folded`` (a cheap pre-filter)."""
+    out = set(_ALWAYS)
+    index = _INDEX
+    for tok in set(_TOKEN.findall(folded)):
+        for n in _STEM_LENS:
+            if n > len(tok):
+                break
+            hit = index.get(tok[:n])
+            if hit:
+                out |= hit
+    return out
+
+
 CUE_NAMES: tuple[str, ...] = (*(c.name for c in CUES), "warning_text")
 
 
@@ -552,8 +588,9 @@ def find_cues(folded: str) -> list[CueHit]:
     """Every cue in ``folded`` text (output of :func:`fold`), first hit per cue."""
     hits: list[CueHit] = []
     negated_code = False
-    for cue, gate in _GATED:
-        if gate is not None and gate.search(folded) is None:
+    cand = candidate_cues(folded)
+    for i, cue in enumerate(CUES):
+        if i not in cand:
             continue
         m = cue.pattern.search(folded)
         if not m:
