@@ -355,7 +355,7 @@ CUES: tuple[CueDef, ...] = (
         "secrecy",
         _rx(
             r"не (?:говорите|сообщайте|рассказывайте) (?:об этом )?(?:никому|родным|близким|родственникам|сотрудникам|банку|в банке|полиции)",
-            r"(?:это|информация) (?:конфиденциальн|секретн|тайна)\w*|держите в (?:секрете|тайне)|разглашени\w*|подписк\w* о неразглашении",
+            r"(?:это|информация) (?:конфиденциальн|секретн|тайна)\w*|держите в (?:секрете|тайне)|разглашени\w*|неразглашени\w*|подписк\w* о неразглашении",
             r"(?:don'?t|do not) tell (?:anyone|your|the bank|bank staff|family|police)|keep (?:this|it) (?:secret|confidential|between us)",
             r"(?:туыстарыңызға|жақындарыңызға|банк қызметкерлеріне) (?:айтпа|хабарлама)\w*|құпия сақта\w*",
         ),
@@ -502,30 +502,47 @@ _STEM = 6  # anchors are matched as prefixes (at most this long) of the words of
 _TOKEN = re.compile(r"\w+")
 
 
-def _build_gates() -> tuple[dict[str, frozenset[int]], frozenset[int]]:
-    """Word-prefix index of the anchors; cues whose anchors cannot be indexed always run."""
-    index: dict[str, set[int]] = {}
-    always: set[int] = set()
+def _alternatives(pattern: re.Pattern[str]) -> list[str]:
+    """The flat list of top-level alternatives of a cue pattern built by :func:`_rx`."""
+    out: list[str] = []
+    for group in _top_alternatives(pattern.pattern):
+        inner = group[3:-1] if group.startswith("(?:") and group.endswith(")") else group
+        parts = _top_alternatives(inner)
+        out.extend(parts if all(p.count("(") == p.count(")") for p in parts) else [group])
+    return out
+
+
+Gate = tuple[int, int]  # (cue index, alternative index)
+
+
+def _build_gates() -> tuple[list[list[re.Pattern[str]]], dict[str, frozenset[Gate]], frozenset[Gate]]:
+    """Word-prefix index of the anchors of every alternative; unindexable alternatives always run."""
+    alts: list[list[re.Pattern[str]]] = []
+    index: dict[str, set[Gate]] = {}
+    always: set[Gate] = set()
     for i, cue in enumerate(CUES):
-        anchors = cue.anchors
-        if anchors is None:
-            always.add(i)
-            continue
-        for a in anchors:
-            if _TOKEN.match(a) is None:
-                always.add(i)
-                break
-            # every word of an anchor starts a word of the text: index the most selective one
-            index.setdefault(max(_TOKEN.findall(a), key=len)[:_STEM], set()).add(i)
-    return {k: frozenset(v) for k, v in index.items()}, frozenset(always)
+        srcs = _alternatives(cue.pattern)
+        alts.append([re.compile(a, re.IGNORECASE) for a in srcs])
+        manual = _ANCHORS.get(cue.name)
+        for j, src in enumerate(srcs):
+            anchors = (
+                manual if cue.name in _ANCHORS else (None if (p := _prefixes(src)) is None else tuple(p))
+            )
+            if anchors is None or any(_TOKEN.match(x) is None for x in anchors):
+                always.add((i, j))
+                continue
+            for x in anchors:
+                # every word of an anchor starts a word of the text: index the most selective one
+                index.setdefault(max(_TOKEN.findall(x.lower()), key=len)[:_STEM], set()).add((i, j))
+    return alts, {k: frozenset(v) for k, v in index.items()}, frozenset(always)
 
 
-_INDEX, _ALWAYS = _build_gates()
+_ALTS, _INDEX, _ALWAYS = _build_gates()
 _STEM_LENS = tuple(sorted({len(k) for k in _INDEX}))
 
 
-def candidate_cues(folded: str) -> set[int]:
-    """Indexes of the cues whose anchors start one of the words of ``folded`` (a cheap pre-filter)."""
+def candidate_cues(folded: str) -> set[Gate]:
+    """(cue, alternative) pairs whose anchors start one of the words of ``folded`` (a cheap pre-filter)."""
     out = set(_ALWAYS)
     index = _INDEX
     for tok in set(_TOKEN.findall(folded)):
@@ -536,6 +553,18 @@ def candidate_cues(folded: str) -> set[int]:
             if hit:
                 out |= hit
     return out
+
+
+def _first(folded: str, i: int, cand: set[Gate]) -> re.Match[str] | None:
+    """Leftmost match of cue ``i`` over its candidate alternatives (what the whole pattern finds)."""
+    best: re.Match[str] | None = None
+    for j, rx in enumerate(_ALTS[i]):
+        if (i, j) not in cand:
+            continue
+        m = rx.search(folded)
+        if m is not None and (best is None or m.start() < best.start()):
+            best = m
+    return best
 
 
 CUE_NAMES: tuple[str, ...] = (*(c.name for c in CUES), "warning_text")
@@ -589,10 +618,11 @@ def find_cues(folded: str) -> list[CueHit]:
     hits: list[CueHit] = []
     negated_code = False
     cand = candidate_cues(folded)
+    cues_in = {i for i, _j in cand}
     for i, cue in enumerate(CUES):
-        if i not in cand:
+        if i not in cues_in:
             continue
-        m = cue.pattern.search(folded)
+        m = _first(folded, i, cand)
         if not m:
             continue
         if cue.name in _NEGATABLE and cue.name != "asks_code" and _warned(folded, m):
