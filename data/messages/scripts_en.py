@@ -284,3 +284,47 @@ LEGIT["chat"] += [
 LEGIT["warning"] += [
     "Beware: scammers are sending 'compensation' links in the name of government services. Official payments never come with links.",
 ]
+
+# Third batch: one more wording per scheme, and more genuine messages close to fraud.
+FRAUD["remote_access"] += [
+    "So we can check your phone for viruses, open the remote support app and read me the ID on the screen.",
+]
+FRAUD["job"] += [
+    "Hiring for simple online tasks: follows, reviews, product ratings. Paid every evening, message the manager on Telegram {tg}",
+    "Student job: open a bank card in your name and hand it to us, we pay {amount} for each one.",
+]
+FRAUD["rental"] += [
+    "Lake house for the weekend, one date left. To hold it for you I need a {amount} deposit to card {card}.",
+]
+FRAUD["romance"] += [
+    "Honey, I'm stuck at the airport, customs seized my luggage, please send {amount} for the duty, I'll repay you when we meet.",
+]
+FRAUD["tech_support"] += [
+    "Your Apple ID has been locked due to suspicious activity. Call support on {phone} to restore it.",
+]
+FRAUD["crypto"] += [
+    "Exchange manager here: you have {amount} in USDT, to withdraw please pay the wallet verification fee of {amount2}.",
+]
+FRAUD["account_takeover"] += [
+    "Confirm you are not a bot: forward to this chat the code you got from WhatsApp.",
+]
+FRAUD["police"] += [
+    "This is a police major speaking. A bank specialist will call you shortly, follow his instructions and tell no one about the check.",
+]
+FRAUD["loan"] += [
+    "Loans for any purpose up to {amount} in 10 minutes, we only need an upfront fee for the contract.",
+]
+FRAUD["prize"] += [
+    "Spin the wheel of fortune and collect your gift from {bank}! 3 attempts left: {url}",
+]
+LEGIT["market"] += [
+    "I can post it cash on delivery, you pay at the post office when you collect it.",
+    "The sofa is gone, thanks, I'm taking the listing down.",
+]
+LEGIT["service"] += [
+    "Dear customer, your broadband installation request is confirmed, the engineer will call an hour before arrival.",
+    "Your car insurance has been renewed until 12 December. Thank you for staying with us.",
+]
+LEGIT["warning"] += [
+    "If someone calls from the 'security service', hang up and call your bank on the number on the back of your card.",
+]

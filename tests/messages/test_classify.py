@@ -115,3 +115,13 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
 def test_single_short_texts() -> None:
     for text in ("", "x", "ab", "🙂"):
         assert classify_text(text).verdict == "legit"
+
+
+def test_pathological_inputs_are_linear() -> None:
+    """Long runs that make backtracking regexes quadratic (these once hung for minutes)."""
+    from tergeu.iocs.extract import extract_identifiers
+    from tergeu.records import EvidenceRef
+
+    for text in ("1" * 50_000, "a." * 25_000, "1 " * 25_000, "1%" * 25_000, "a:" * 25_000, "@a" * 25_000):
+        classify_many([text])
+        extract_identifiers(text, EvidenceRef("x"))

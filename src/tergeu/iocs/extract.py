@@ -199,11 +199,11 @@ _FILE_EXT = frozenset(
 
 _URL = re.compile(r"(?<![\w@])(?:(?:https?|ftp)://|www\.)[^\s<>\"'`{}|\\^\[\]«»]+", re.IGNORECASE)
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9\u0400-\u04ff-]{1,63}\.)+"
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9\u0400-\u04ff-]{1,63}\.){1,8}"
     r"[A-Za-z\u0400-\u04ff]{2,24}(?![\w-])"
 )
 _DOMAIN = re.compile(
-    r"(?<![\w@.\-/])(?:[a-z0-9\u0400-\u04ff](?:[a-z0-9\u0400-\u04ff-]{0,61}[a-z0-9\u0400-\u04ff])?\.)+"
+    r"(?<![\w@.\-/])(?:[a-z0-9\u0400-\u04ff](?:[a-z0-9\u0400-\u04ff-]{0,61}[a-z0-9\u0400-\u04ff])?\.){1,8}"
     r"(?:xn--[a-z0-9-]{2,59}|[a-z\u0400-\u04ff]{2,24})(?![\w-])\.?",
     re.IGNORECASE,
 )
@@ -232,6 +232,7 @@ class _Collector:
         self.text, self.starts, self.ends = refang(original)
         self.ref = ref
         self.taken: list[tuple[int, int]] = []
+        self.claimed = bytearray(len(self.text))
         self.out: list[Identifier] = []
         self.seen: set[tuple[str, str, int]] = set()
 
@@ -242,7 +243,7 @@ class _Collector:
         return self.starts[s], self.ends[e - 1]
 
     def free(self, s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in self.taken)
+        return not any(self.claimed[s:e])
 
     def add(
         self,
@@ -261,6 +262,7 @@ class _Collector:
         self.seen.add(key)
         if claim:
             self.taken.append((s, e))
+            self.claimed[s:e] = b"\x01" * (e - s)
         a = enrich(kind, normalized)
         if attrs:
             a.update(attrs)
@@ -454,16 +456,11 @@ def _phones(c: _Collector) -> None:
         return
     import phonenumbers
 
-    masked = c.text
-    for a, b in c.taken:
-        masked = masked[:a] + " " * (b - a) + masked[b:]
-    for cand in _PHONE_CAND.finditer(masked):
-        if sum(ch.isdigit() for ch in cand.group(0)) < 7:
-            continue
-        lo = max(0, cand.start() - 1)
-        window = masked[lo : cand.end()]
-        for match in phonenumbers.PhoneNumberMatcher(window, "KZ", leniency=phonenumbers.Leniency.VALID):
-            _phone_match(c, match, lo)
+    masked = "".join(" " if c.claimed[i] else ch for i, ch in enumerate(c.text)) if c.taken else c.text
+    if not any(sum(ch.isdigit() for ch in m.group(0)) >= 7 for m in _PHONE_CAND.finditer(masked)):
+        return
+    for match in phonenumbers.PhoneNumberMatcher(masked, "KZ", leniency=phonenumbers.Leniency.VALID):
+        _phone_match(c, match, 0)
 
 
 def _phone_match(c: _Collector, match: Any, lo: int) -> None:

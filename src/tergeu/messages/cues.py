@@ -16,7 +16,7 @@ _GAP = r"(?:[\s,.:;!?\-–—«»\"']+[\w\-]+){0,4}?[\s,.:;!?\-–—«»\"']+" 
 
 
 _AMT = (
-    r"(?:[$€£₸]\s?\d[\d.,]*(?:\s\d{3})*|\d[\d.,]*(?:\s\d{3})*\s?"
+    r"(?:[$€£₸]\s?\d[\d.,]{0,15}(?:\s\d{3}){0,5}|\d[\d.,]{0,15}(?:\s\d{3}){0,5}\s?"
     r"(?:тенге|теңге|тг|₸|kzt|tenge|usd|usdt|\$|руб\w*|₽|евро|€|долл\w*|мың|тыс\w*|k)\b)"
 )
 _URLRX = r"(?:https?://|hxxps?://|www\.)\S+|\b[\w-]+\.(?:kz|ru|com|net|org|site|online|top|xyz|info|pro|club|shop|ly)\b\S*"
@@ -25,8 +25,8 @@ _URLRX = r"(?:https?://|hxxps?://|www\.)\S+|\b[\w-]+\.(?:kz|ru|com|net|org|site|
 def _rx(*parts: str) -> re.Pattern[str]:
     """Alternatives, with placeholders for amounts, numbers, codes and links spelled as regexes."""
     body = "|".join(f"(?:{p})" for p in parts)
-    body = body.replace("amountx", _AMT).replace("numx", r"\d+").replace("codex", r"\d{4,8}")
-    body = body.replace("urlx", f"(?:{_URLRX})")
+    body = body.replace("amountx", _AMT).replace("numx", r"\d{1,6}").replace("codex", r"\d{4,8}")
+    body = body.replace("urlx", f"(?:{_URLRX})").replace(r"\d+", r"\d{1,6}")
     return re.compile(body, re.IGNORECASE)
 
 
@@ -39,7 +39,7 @@ _SECRET_EN = r"(?:code|otp|pin|cvv|cvc|password|passcode|security number|digits 
 _SECRET_KK = r"(?:код|құпия ?сөз|пин|cvv|смс|sms|цифрлар)"
 _ASK_VERB_KK = r"(?:айт|жібер|жаз|көрсет|бер|хабарла|оқы|оқып)"
 _NEG_BEFORE = re.compile(
-    r"(?:\bне\b|\bни\b|никому|никогда|never|\bnot\b|don'?t|do not|ешкімге|ешқашан)[^.!?\n]{0,25}$"
+    r"(?:\bне\b|\bни\b|никому|никогда|never|\bnot\b|don'?t|do not|ешкімге|ешқашан)[\s,]+(?:\w+[\s,]+)?$"
 )
 _NEG_KK_VERB = re.compile(
     r"\w+(?:па|пе|ма|ме|ба|бе)(?:ңыз|ңіз|ңдар|ңдер|йды|йді|ды|ді|сын|сін)\b|\b(?:айтпа|берме|жіберме)\b"

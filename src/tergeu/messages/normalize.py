@@ -36,12 +36,13 @@ def _fold_word(m: re.Match[str]) -> str:
     return w
 
 
-_MIXED = re.compile(r"\w*(?:[a-zA-Z][\u0400-\u04ff]|[\u0400-\u04ff][a-zA-Z])\w*")
+_MIXED = re.compile(r"[a-zA-Z][\u0400-\u04ff]|[\u0400-\u04ff][a-zA-Z]")
 
 
 def fold(text: str) -> str:
     """Lower-case and undo Latin/Cyrillic look-alike mixing inside words; same length as ``text``."""
-    folded = _MIXED.sub(_fold_word, text)
+    # linear scan for a Latin/Cyrillic pair first; only then rewrite word by word
+    folded = _WORD.sub(_fold_word, text) if _MIXED.search(text) else text
     low = folded.lower()
     if len(low) != len(text):  # a few characters lower-case to two; keep offsets exact
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
@@ -49,7 +50,7 @@ def fold(text: str) -> str:
 
 
 _URL = re.compile(
-    r"(?:(?:https?|hxxps?)://|www\.)\S+|\b[\w-]+(?:\.|\[\.\]|\(dot\))(?:[\w-]+(?:\.|\[\.\]))*"
+    r"(?:(?:https?|hxxps?)://|www\.)\S+|\b[\w-]{1,63}(?:\.|\[\.\]|\(dot\))(?:[\w-]{1,63}(?:\.|\[\.\])){0,6}"
     r"(?:kz|ru|com|net|org|info|xyz|top|site|online|shop|ly|me|io|su|pro|club|app|link|click|cc|biz|қаз|рф)\b\S*",
     re.IGNORECASE,
 )
@@ -58,14 +59,14 @@ _CARD = re.compile(
 )
 _PHONE = re.compile(r"(?<![\w])(?:\+?[78]|\+\d{1,3})[\s\-(]*\d{3}[\s\-)]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?!\d)")
 _AMOUNT = re.compile(
-    r"(?:[$€₸£]\s?\d[\d\s.,]*|\d[\d\s.,]*\s?(?:₸|тг\b|tg\b|тенге|теңге|kzt|руб\w*|р\.|₽|usd|usdt|\$|€|eur|долл\w*|dollars?|евро|млн|тыс\w*|мың|k\b))",
+    r"(?:[$€₸£]\s?\d[\d\s.,]{0,20}|\d[\d\s.,]{0,20}\s?(?:₸|тг\b|tg\b|тенге|теңге|kzt|руб\w*|р\.|₽|usd|usdt|\$|€|eur|долл\w*|dollars?|евро|млн|тыс\w*|мың|k\b))",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
 _URL_HINT = re.compile(r"://|www\.|\w(?:\.|\[\.\]|\(dot\))\w", re.IGNORECASE)
 _CODE = re.compile(r"(?<![\d\w])\d{4,6}(?![\d\w])")
 _NUM = re.compile(r"\d+")
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
 _SPACE = re.compile(r"\s+")
 
 
