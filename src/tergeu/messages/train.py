@@ -79,7 +79,7 @@ def _blank(cols: np.ndarray, idf: np.ndarray, schemes: list[str]) -> FraudModel:
 def train(
     corpus: Path | None = None,
     out: Path | None = None,
-    c: float = 8.0,
+    c: float = 32.0,
     splits: tuple[str, ...] = ("train", "test"),
     exclude_scripts: frozenset[str] = frozenset(),
 ) -> TrainReport:
