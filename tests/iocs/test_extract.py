@@ -101,3 +101,8 @@ def test_emails_telegram_hashes_and_no_file_names() -> None:
 def test_bad_text_never_crashes() -> None:
     for text in ["", "🙂" * 1000, "مرحبا بك 8 701 123 45 67", "<b>kaspi.kz</b>", "\x00\x01", "a" * 100000]:
         extract_identifiers(text, REF)
+
+
+def test_iban_alone_and_dashed_card() -> None:
+    assert _by_type("IBAN KZ86 125K ZT50 0410 0100 only")["iban"] == ["KZ86125KZT5004100100"]
+    assert _by_type("карта 4400-4312-3456-7894")["card"] == ["4400431234567894"]

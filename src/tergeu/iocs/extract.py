@@ -348,6 +348,8 @@ def _ip_at(c: _Collector, s: int, e: int, text: str) -> None:
 
 
 def _emails(c: _Collector) -> None:
+    if "@" not in c.text:
+        return
     for m in _EMAIL.finditer(c.text):
         if not c.free(m.start(), m.end()):
             continue
@@ -359,7 +361,7 @@ def _emails(c: _Collector) -> None:
 
 
 def _wallets_and_hashes(c: _Collector) -> None:
-    for m in _ETH.finditer(c.text):
+    for m in _ETH.finditer(c.text) if "0x" in c.text else ():
         st = ck.eth_status(m.group(0))
         attrs = {"checksum": st or "bad"}
         c.add("eth", m.start(), m.end(), m.group(0).lower(), valid=st is not None, attrs=attrs)
@@ -383,8 +385,12 @@ def _wallets_and_hashes(c: _Collector) -> None:
         c.add(kind, m.start(), m.end(), h.lower())
 
 
+_IBAN_HINT = re.compile(r"[A-Za-z]{2}\d{2}")
+_LONG_DIGITS = re.compile(r"\d[\d \-]{11}")
+
+
 def _banking(c: _Collector) -> None:
-    for m in _IBAN.finditer(c.text):
+    for m in _IBAN.finditer(c.text) if _IBAN_HINT.search(c.text) else ():
         raw = m.group(0)
         compact = raw.replace(" ", "").upper()
         # greedy grouping may swallow a following word: try shrinking to a valid IBAN
@@ -403,6 +409,8 @@ def _banking(c: _Collector) -> None:
                 if c.free(m.start(), end):
                     c.add("iban", m.start(), end, cand)
                 break
+    if _LONG_DIGITS.search(c.text) is None:
+        return  # cards, IIN and BIN all have at least 12 digits in a run
     for m in _CARD.finditer(c.text):
         raw = m.group(0).rstrip(" -")
         digits = re.sub(r"\D", "", raw)
@@ -487,6 +495,8 @@ def _domains(c: _Collector) -> None:
 
 
 def _telegram(c: _Collector) -> None:
+    if "@" not in c.text:
+        return
     for m in _TG.finditer(c.text):
         if c.free(m.start(), m.end()):
             c.add("telegram", m.start(), m.end(), m.group(1).lower())
