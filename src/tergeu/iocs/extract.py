@@ -455,6 +455,7 @@ def _ips(c: _Collector) -> None:
             c.add("ipv6", m.start(), m.end(), ip6.compressed)
 
 
+_DIGIT = re.compile(r"\d")
 _PHONE_CAND = re.compile(r"(?<![\w.:/])\+?\(?\d[\d\s().\-]{5,22}\d(?![\w])")
 
 
@@ -464,8 +465,19 @@ def _phones(c: _Collector) -> None:
         return
     import phonenumbers
 
-    masked = "".join(" " if c.claimed[i] else ch for i, ch in enumerate(c.text)) if c.taken else c.text
-    if not any(sum(ch.isdigit() for ch in m.group(0)) >= 7 for m in _PHONE_CAND.finditer(masked)):
+    masked = c.text
+    if c.taken:
+        pieces, pos = [], 0
+        for a, b in sorted(c.taken):
+            if a >= pos:
+                pieces += [c.text[pos:a], " " * (b - a)]
+                pos = b
+            elif b > pos:
+                pieces.append(" " * (b - pos))
+                pos = b
+        pieces.append(c.text[pos:])
+        masked = "".join(pieces)
+    if not any(len(_DIGIT.findall(m.group(0))) >= 7 for m in _PHONE_CAND.finditer(masked)):
         return
     for match in phonenumbers.PhoneNumberMatcher(masked, "KZ", leniency=phonenumbers.Leniency.VALID):
         _phone_match(c, match, 0)
