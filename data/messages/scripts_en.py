@@ -328,3 +328,35 @@ LEGIT["service"] += [
 LEGIT["warning"] += [
     "If someone calls from the 'security service', hang up and call your bank on the number on the back of your card.",
 ]
+
+# Fourth batch: international wordings of the same schemes (FTC / Action Fraud / bank alerts).
+FRAUD["card_blocked"] += [
+    "Netflix: your payment was declined and your membership is on hold. Update your billing details at {url}",
+    "Amazon: we've locked your account after an unusual sign-in attempt. Confirm your identity here {url}",
+]
+FRAUD["social_payment"] += [
+    "HMRC: you are due a tax refund of {amount}. Claim it online before it expires: {url}",
+]
+FRAUD["delivery"] += [
+    "Royal Mail: we have a parcel waiting for you. A small shipping fee of {amount} is required to arrange delivery: {url}",
+]
+FRAUD["bank_security"] += [
+    "Did you attempt a payment of {amount} to a new payee? If NOT, call our fraud line on {phone} immediately.",
+]
+FRAUD["otp_request"] += [
+    "Hey, I sent a reset code to your phone by accident, can you text it back to me real quick?",
+]
+FRAUD["prize"] += [
+    "You've been chosen for a free gift card worth {amount}! Complete the short survey to claim: {url}",
+]
+LEGIT["bank_notice"] += [
+    "Your statement is ready to view in the app. We'll never send a link asking for your details.",
+    "Payment of {amount} to {name} was successful.",
+]
+LEGIT["delivery"] += [
+    "Your Amazon order has shipped and is due to arrive tomorrow. Track it in the app.",
+]
+LEGIT["service"] += [
+    "Your Netflix membership has been renewed. Enjoy watching!",
+    "Your tax return has been received. No action is needed.",
+]
