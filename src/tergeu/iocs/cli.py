@@ -63,7 +63,12 @@ def extract_cmd(
     else:
         if not files:
             raise typer.BadParameter(t("iocs.need_input"))
-        results = [extract_file(p) for p in files]
+        from tergeu.console import count_progress
+
+        with count_progress(t("iocs.title"), len(files)) as advance:
+            for p in files:
+                results.append(extract_file(p))
+                advance()
     for r in results:
         for w in r.warnings:
             err_console.print(

@@ -62,7 +62,12 @@ def scan_cmd(
     else:
         if not files:
             raise typer.BadParameter(t("iocs.need_input"))
-        results = [scan_file(p, conversations=conversations) for p in files]
+        from tergeu.console import count_progress
+
+        with count_progress(t("messages.scan_title"), len(files)) as advance:
+            for p in files:
+                results.append(scan_file(p, conversations=conversations))
+                advance()
     for r in results:
         for w in r.warnings:
             err_console.print(
