@@ -21,7 +21,7 @@ def test_scan_jsonl_keeps_ids_and_contract() -> None:
     r = runner.invoke(app, ["messages", "scan", str(DATA / "messages.jsonl"), "--json"])
     assert r.exit_code == 0, r.output
     rows = _jsonl(r.stdout)
-    assert [row["id"] for row in rows] == ["x-1", "x-2", "3", "line:6"]
+    assert [row["id"] for row in rows] == ["x-1", "x-2", 3, "line:6"]  # a numeric id stays a number
     for row in rows:
         assert list(row) == ["id", "verdict", "score", "scheme", "lang", "cues"]
     by = {row["id"]: row for row in rows}

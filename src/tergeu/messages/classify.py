@@ -68,7 +68,7 @@ class MessageVerdict:
     lang: str
     cues: list[Cue] = field(default_factory=list)
 
-    def to_dict(self, id: str | None = None) -> dict[str, Any]:
+    def to_dict(self, id: Any = None) -> dict[str, Any]:
         return {
             "id": id,
             "verdict": self.verdict,

@@ -76,7 +76,7 @@ def scan_cmd(
     if as_json:
         for r in results:
             for i, v in enumerate(r.verdicts):
-                print(json.dumps(verdict_json(v, r.message_id(i)), ensure_ascii=False))
+                print(json.dumps(verdict_json(v, r.json_id(i)), ensure_ascii=False))
             for name, _idx, v in r.conversations:
                 print(json.dumps(verdict_json(v, f"conversation:{name}"), ensure_ascii=False))
         return

@@ -536,19 +536,27 @@ class JsonlReader(Reader):
                     ParseWarning(str(path), f"not JSON: {exc.msg}", offset=here, record=f"line:{n}")
                 )
                 continue
-            if not isinstance(row, dict) or _pick(row, _TEXT_COLS) is None:
+            if not isinstance(row, dict):
+                res.warnings.append(
+                    ParseWarning(str(path), "not a JSON object", offset=here, record=f"line:{n}")
+                )
+                continue
+            body = _pick(row, _TEXT_COLS)
+            if body is None and any(str(k).strip().lower() in _TEXT_COLS for k in row):
+                body = ""  # an empty message still gets its verdict line
+            if body is None:
                 res.warnings.append(ParseWarning(str(path), "no text field", offset=here, record=f"line:{n}"))
                 continue
             mid = _pick(row, _ID_COLS)
             res.messages.append(
                 Message(
-                    clean_text(str(_pick(row, _TEXT_COLS))),
+                    clean_text(str(body)),
                     EvidenceRef(str(path), evidence_id, here, f"line:{n}"),
                     sender=_str(_pick(row, _SENDER_COLS)),
                     ts=_parse_time(_pick(row, _TIME_COLS)),
                     conversation=_str(row.get("conversation") or row.get("chat")) or path.stem,
                     id=str(mid) if mid is not None else None,
-                    attrs={"id_given": mid is not None},
+                    attrs={"id_given": mid is not None, "raw_id": mid},
                 )
             )
         return res

@@ -35,6 +35,11 @@ class ScanResult:
         m = self.messages[i]
         return str(m.id) if m.id is not None else str(m.ref.record or i + 1)
 
+    def json_id(self, i: int) -> Any:
+        """The id as given in the input (a JSONL number stays a number), else :meth:`message_id`."""
+        raw = self.messages[i].attrs.get("raw_id")
+        return raw if isinstance(raw, str | int | float) and not isinstance(raw, bool) else self.message_id(i)
+
 
 def _is_transcript(msgs: list[Message]) -> bool:
     return len(msgs) > 1 and sum(1 for m in msgs if m.sender) >= 0.6 * len(msgs)
@@ -58,7 +63,7 @@ def scan_file(
     for w in res.warnings:
         w.path = res.path
         w.evidence_id = evidence_id
-    scored = [m for m in rr.messages if m.text.strip() and not m.attrs.get("system")]
+    scored = [m for m in rr.messages if not m.attrs.get("system")]
     res.messages = scored
     res.verdicts = classify_many([m.text for m in scored])
     if conversations is None:
@@ -73,7 +78,7 @@ def scan_file(
     return res
 
 
-def verdict_json(v: MessageVerdict, id: str) -> dict[str, Any]:
+def verdict_json(v: MessageVerdict, id: Any) -> dict[str, Any]:
     """Exactly the contract of ``tergeu messages scan --json``: id, verdict, score, scheme, lang, cues."""
     return v.to_dict(id)
 
