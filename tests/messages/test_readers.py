@@ -118,3 +118,15 @@ def test_binary_refused(tmp_path: Path) -> None:
     p.write_bytes(b"\x00\x01\x02PK\x03\x04" * 100)
     with pytest.raises(NotMyFormat):
         R.read_messages(p)
+
+
+def test_json_array_of_messages(tmp_path: Path) -> None:
+    p = tmp_path / "batch.json"
+    p.write_text(
+        '[{"id": 7, "text": "Скажите код из смс"}, {"id": "b", "text": "Мам, купи хлеба"}, 5]',
+        encoding="utf-8",
+    )
+    res = R.read_messages(p)
+    assert res.reader == "jsonl"
+    assert [m.id for m in res.messages] == ["7", "b"]
+    assert res.messages[0].ref.record == "item:1" and res.warnings[0].record == "item:3"

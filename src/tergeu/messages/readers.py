@@ -510,7 +510,10 @@ class JsonlReader(Reader):
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
-        first = head.lstrip(b"\xef\xbb\xbf \r\n\t").split(b"\n", 1)[0].strip()
+        body = head.lstrip(b"\xef\xbb\xbf \r\n\t")
+        if body.startswith(b"[") and b'"text"' in body:
+            return True  # a JSON array of message objects
+        first = body.split(b"\n", 1)[0].strip()
         return (
             first.startswith(b"{")
             and first.endswith(b"}")
@@ -521,8 +524,20 @@ class JsonlReader(Reader):
         self.check(path)
         res = ReaderResult()
         text, enc = _read_text(path, res.warnings)
+        if text.lstrip("\ufeff \r\n\t").startswith("["):
+            try:
+                items = json.loads(text.lstrip("\ufeff"))
+            except json.JSONDecodeError as exc:
+                raise EvidenceUnreadable(f"broken JSON: {exc.msg}", path=str(path), offset=exc.pos) from exc
+            lines = (
+                [json.dumps(x, ensure_ascii=False) + "\n" for x in items] if isinstance(items, list) else []
+            )
+            record = "item"
+        else:
+            lines = text.splitlines(keepends=True)
+            record = "line"
         offset = 0
-        for n, ln in enumerate(text.splitlines(keepends=True), start=1):
+        for n, ln in enumerate(lines, start=1):
             here = offset
             offset += (
                 len(ln.encode("utf-8", errors="replace")) if not enc.startswith("utf-16") else 2 * len(ln)
@@ -533,25 +548,27 @@ class JsonlReader(Reader):
                 row = json.loads(ln)
             except json.JSONDecodeError as exc:
                 res.warnings.append(
-                    ParseWarning(str(path), f"not JSON: {exc.msg}", offset=here, record=f"line:{n}")
+                    ParseWarning(str(path), f"not JSON: {exc.msg}", offset=here, record=f"{record}:{n}")
                 )
                 continue
             if not isinstance(row, dict):
                 res.warnings.append(
-                    ParseWarning(str(path), "not a JSON object", offset=here, record=f"line:{n}")
+                    ParseWarning(str(path), "not a JSON object", offset=here, record=f"{record}:{n}")
                 )
                 continue
             body = _pick(row, _TEXT_COLS)
             if body is None and any(str(k).strip().lower() in _TEXT_COLS for k in row):
                 body = ""  # an empty message still gets its verdict line
             if body is None:
-                res.warnings.append(ParseWarning(str(path), "no text field", offset=here, record=f"line:{n}"))
+                res.warnings.append(
+                    ParseWarning(str(path), "no text field", offset=here, record=f"{record}:{n}")
+                )
                 continue
             mid = _pick(row, _ID_COLS)
             res.messages.append(
                 Message(
                     clean_text(str(body)),
-                    EvidenceRef(str(path), evidence_id, here, f"line:{n}"),
+                    EvidenceRef(str(path), evidence_id, here if record == "line" else None, f"{record}:{n}"),
                     sender=_str(_pick(row, _SENDER_COLS)),
                     ts=_parse_time(_pick(row, _TIME_COLS)),
                     conversation=_str(row.get("conversation") or row.get("chat")) or path.stem,
