@@ -548,12 +548,22 @@ class JsonlReader(Reader):
                 row = json.loads(ln)
             except json.JSONDecodeError as exc:
                 res.warnings.append(
-                    ParseWarning(str(path), f"not JSON: {exc.msg}", offset=here, record=f"{record}:{n}")
+                    ParseWarning(
+                        str(path),
+                        f"not JSON: {exc.msg}",
+                        offset=here if record == "line" else None,
+                        record=f"{record}:{n}",
+                    )
                 )
                 continue
             if not isinstance(row, dict):
                 res.warnings.append(
-                    ParseWarning(str(path), "not a JSON object", offset=here, record=f"{record}:{n}")
+                    ParseWarning(
+                        str(path),
+                        "not a JSON object",
+                        offset=here if record == "line" else None,
+                        record=f"{record}:{n}",
+                    )
                 )
                 continue
             body = _pick(row, _TEXT_COLS)
@@ -561,7 +571,12 @@ class JsonlReader(Reader):
                 body = ""  # an empty message still gets its verdict line
             if body is None:
                 res.warnings.append(
-                    ParseWarning(str(path), "no text field", offset=here, record=f"{record}:{n}")
+                    ParseWarning(
+                        str(path),
+                        "no text field",
+                        offset=here if record == "line" else None,
+                        record=f"{record}:{n}",
+                    )
                 )
                 continue
             mid = _pick(row, _ID_COLS)
