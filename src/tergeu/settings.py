@@ -105,6 +105,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("web_https", False, "Mark session cookies Secure (set when served behind TLS).", _bool),
     Setting("web_max_files", 10, "Most files one statement may upload.", _positive_int),
+    Setting(
+        "chat_tz",
+        "Asia/Almaty",
+        "Time zone assumed for chat exports that carry local times only (WhatsApp, CSV).",
+        lambda v: str(__import__("zoneinfo").ZoneInfo(v).key),
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

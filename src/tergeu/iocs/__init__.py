@@ -1,0 +1,1 @@
+"""Identifiers (IOCs): extraction with validators, masking, offline tracing and cross-case linking."""

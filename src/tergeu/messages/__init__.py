@@ -1,0 +1,1 @@
+"""Messages: readers for chat/SMS/e-mail exports and the social-engineering fraud classifier."""

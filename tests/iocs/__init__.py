@@ -1,0 +1,1 @@
+"""Tests of identifier extraction, validation, tracing and linking."""

@@ -1,0 +1,1 @@
+"""Tests of message readers and the fraud classifier."""
