@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tergeu.exchange.mask import mask_card
 from tergeu.exchange.matching import Indicator, match, normalize
+from tergeu.iocs.mask import mask_card
 from tests.exchange.fixtures import DOMAIN, OFFICER, build_case
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tergeu import settings
 from tergeu.db import Case, EventRow, EvidenceItem, FindingRow, IdentifierRow
-from tergeu.exchange.mask import mask_card
+from tergeu.iocs.mask import mask_card
 
 #: Identifier types that are personal registration numbers of the RK; they are not sent abroad.
 NOT_SHARED = frozenset({"iin"})

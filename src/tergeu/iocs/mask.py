@@ -12,11 +12,19 @@ _CARD_IN_TEXT = re.compile(r"(?<![\d])(?:\d[ -]?){12,18}\d(?![\d])")
 
 
 def mask_card(number: str) -> str:
-    """Mask a card number, grouping by four; input may contain spaces or dashes."""
-    digits = "".join(c for c in number if c.isdigit())
-    if len(digits) < 10:
-        return "*" * len(digits)
-    keep = digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
+    """Keep the first six and last four digits, star the rest, group by four.
+
+    Input may contain spaces or dashes. Already-masked input (containing ``*``) is regrouped, never
+    unmasked; anything too short to be a card number is fully starred rather than echoed.
+    """
+    raw = str(number).strip()
+    if "*" in raw:
+        keep = "".join(c for c in raw if c.isdigit() or c == "*")
+    else:
+        digits = "".join(c for c in raw if c.isdigit())
+        if len(digits) < 12:
+            return "*" * max(len(digits), 4)
+        keep = digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
     return " ".join(keep[i : i + 4] for i in range(0, len(keep), 4))
 
 
