@@ -29,6 +29,10 @@ from tergeu.executor import get_executor
 #: what was finished; a batch closes after this many items or seconds.
 BATCH_ITEMS = 200
 BATCH_SECONDS = 2.0
+#: Up to this many bytes in all, files are stored in this process: starting a worker pool costs more
+#: than hashing and copying them (a statement with its screenshots, a handful of small logs).
+INLINE_BYTES = 16 << 20
+INLINE_FILES = 32
 
 
 @dataclass
@@ -99,8 +103,13 @@ def add_evidence(
     note: str = "",
     on_bytes: Callable[[int], None] | None = None,
     on_item: Callable[[str, int], None] | None = None,
+    commit: bool = True,
 ) -> IntakeResult:
-    """Ingest ``paths`` into ``case``; each committed batch carries one signed ``acquired`` entry."""
+    """Ingest ``paths`` into ``case``; each committed batch carries one signed ``acquired`` entry.
+
+    With ``commit=False`` the items and their entries are only flushed, so that the caller commits
+    them together with its own rows (a web filing is recorded whole or not at all).
+    """
     result = IntakeResult()
     files = [p.resolve() for p in expand(paths)]
     known = {
@@ -108,17 +117,20 @@ def add_evidence(
         for row in session.scalars(select(EvidenceItem).where(EvidenceItem.case_id == case.id))
     }
     todo = []
+    todo_bytes = 0
     for f in files:
         facts = file_facts(f)
         if (str(f), facts["size"], facts["mtime"]) in known:
             result.skipped.append(str(f))
         else:
             todo.append(f)
+            todo_bytes += facts["size"]
     home = str(settings.home())
     host = socket.gethostname()
-    if len(todo) == 1 and not settings.get("scheduler"):
-        outcomes: Iterator[tuple[tuple[str, str], Any]] = iter(
-            [((str(todo[0]), home), _inline(todo[0], on_bytes))]
+    inline = len(todo) == 1 or (len(todo) <= INLINE_FILES and todo_bytes <= INLINE_BYTES)
+    if inline and not settings.get("scheduler"):
+        outcomes: Iterator[tuple[tuple[str, str], Any]] = (
+            ((str(f), home), _inline(f, on_bytes)) for f in todo
         )
     else:
         executor = get_executor(len(todo))
@@ -139,10 +151,10 @@ def add_evidence(
         if on_item:
             on_item(path_str, outcome["digests"].size)
         if len(batch) >= BATCH_ITEMS or time.monotonic() - last_commit > BATCH_SECONDS:
-            _record(session, case, batch, officer, source, note, host, result)
+            _record(session, case, batch, officer, source, note, host, result, commit)
             batch, last_commit = [], time.monotonic()
     if batch:
-        _record(session, case, batch, officer, source, note, host, result)
+        _record(session, case, batch, officer, source, note, host, result, commit)
     return result
 
 
@@ -182,6 +194,7 @@ def _record(
     note: str,
     host: str,
     result: IntakeResult,
+    commit: bool = True,
 ) -> None:
     """Items and their signed ``acquired`` entry are committed together: never one without the other."""
     batch.sort(key=lambda i: i.original_path)
@@ -202,7 +215,8 @@ def _record(
             ],
         },
     )
-    session.commit()
+    if commit:
+        session.commit()
     result.added.extend(batch)
 
 

@@ -183,43 +183,56 @@ def statement_text(data: StatementIn, number: str) -> tuple[str, dict[str, tuple
     return text, spans
 
 
-def file_statement(session: Session, data: StatementIn, uploads: list[Upload], client_ip: str = "") -> Filed:
-    """Create the case, store the statement text and uploads as evidence, then analyse them."""
+def file_statement(
+    session: Session,
+    data: StatementIn,
+    uploads: list[Upload],
+    client_ip: str = "",
+    work: Path | None = None,
+) -> Filed:
+    """Create the case, store the statement text and uploads as evidence, then analyse them.
+
+    ``work`` is an empty scratch folder the caller removes afterwards (``submit`` does so after the
+    transaction, outside the filing lock); without it one is made and removed here.
+    """
     from tergeu.web.analysis import analyse_statement
 
     statement, case, token = _create(session, data, client_ip)
-    work = settings.home() / "tmp" / f"statement-{secrets.token_hex(8)}"
-    work.mkdir(parents=True)
+    own_work = work is None
+    if work is None:
+        work = _scratch()
     warnings: list[str] = []
     try:
         text, spans = statement_text(data, statement.number)
         doc = work / f"{statement.number}.txt"
         doc.write_text(text, encoding="utf-8")
+        # One intake, one signed ``acquired`` entry covering the statement text and every upload,
+        # flushed into the filing's transaction (committed by the caller with everything else).
         intake = add_evidence(
             session,
             case,
-            [doc],
+            [doc, *(up.path for up in uploads)],
             PORTAL_ACTOR,
             source=f"statement {statement.number} (web portal)",
-            note="statement text as submitted by the victim",
+            note="statement text and uploads as submitted by the victim",
+            commit=False,
         )
-        doc_item = intake.added[0] if intake.added else None
+        by_path = {item.original_path: item for item in intake.added}
+        doc_item = by_path.get(str(doc.resolve()))
+        if doc_item is not None:
+            doc_item.note = "statement text as submitted by the victim"
         for up in uploads:
-            res = add_evidence(
-                session,
-                case,
-                [up.path],
-                PORTAL_ACTOR,
-                source=f"statement {statement.number} (web portal)",
-                note=f"uploaded by the victim as {up.name!r} ({up.kind})",
-            )
-            for failed_path, msg in res.failed:
-                warnings.append(f"{Path(failed_path).name}: {msg}")
+            item = by_path.get(str(up.path.resolve()))
+            if item is not None:
+                item.note = f"uploaded by the victim as {up.name!r} ({up.kind})"
+        for failed_path, msg in intake.failed:
+            warnings.append(f"{Path(failed_path).name}: {msg}")
         analysis = analyse_statement(session, case, statement, text, spans, doc_item, fresh=True)
         statement.analysis = analysis
         warnings.extend(analysis.get("warnings", []))
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if own_work:
+            shutil.rmtree(work, ignore_errors=True)
     return Filed(statement=statement, case=case, token=token, warnings=warnings)
 
 
@@ -250,13 +263,16 @@ def submit(
     (numbers are per-year counters) is retried.
     """
     for attempt in range(3):
+        # Scratch space is made and removed outside the lock: directory operations wait on the
+        # file system's journal, and every filing in the process waits on the lock.
+        work = _scratch()
         try:
             with _filing_lock, session_scope() as session:
                 if session.get_bind().dialect.name == "sqlite":
                     # Take the write lock now: a deferred transaction that reads first may be refused
                     # the upgrade (SQLITE_BUSY) when another connection wrote in between.
                     session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-                filed = file_statement(session, data, uploads, client_ip)
+                filed = file_statement(session, data, uploads, client_ip, work)
                 if on_filed is not None:
                     on_filed(session, filed)
                 return Receipt(
@@ -270,7 +286,15 @@ def submit(
         except IntegrityError:
             if attempt == 2:
                 raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     raise AssertionError("unreachable")
+
+
+def _scratch() -> Path:
+    work = settings.home() / "tmp" / f"statement-{secrets.token_hex(8)}"
+    work.mkdir(parents=True)
+    return work
 
 
 def _create(session: Session, data: StatementIn, client_ip: str) -> tuple[Statement, Case, str]:
