@@ -101,9 +101,17 @@ def append(
     officer = officers.get(actor)
     if officer is None:  # later entries of this session stat the key file in keys.load_private
         officer = officers[actor] = keys.ensure_key(session, actor)
-    last = session.scalar(
-        select(CustodyEntry).where(CustodyEntry.case_id == case.id).order_by(CustodyEntry.seq.desc()).limit(1)
-    )
+    # A chain this session started (a case it created, invisible to other transactions until the
+    # commit) cannot grow elsewhere meanwhile: its head is taken from memory instead of a query.
+    heads: dict[int, CustodyEntry] = session.info.setdefault("tergeu.custody.heads", {})
+    last = heads.get(case.id)
+    if last is None or not inspect(last).persistent:
+        last = session.scalar(
+            select(CustodyEntry)
+            .where(CustodyEntry.case_id == case.id)
+            .order_by(CustodyEntry.seq.desc())
+            .limit(1)
+        )
     entry = CustodyEntry(
         case_id=case.id,
         seq=(last.seq + 1) if last else 1,
@@ -121,6 +129,8 @@ def append(
     entry.signature = keys.load_private(actor).sign(bytes.fromhex(entry.entry_hash)).hex()
     session.add(entry)
     session.flush()
+    if entry.seq == 1 or case.id in heads:
+        heads[case.id] = entry
     _anchor_on_commit(session, case.number, entry)
     return entry
 
@@ -140,6 +150,7 @@ def _anchor_on_commit(session: Session, case_number: str, entry: CustodyEntry) -
 
 def _write_anchors(session: Session) -> None:
     """After a commit: anchor each case's newest committed entry (savepoint rollbacks excluded)."""
+    session.info.pop("tergeu.custody.heads", None)  # committed chains are visible to others now
     pending = session.info.pop(_PENDING, None) or {}
     for case_number, heads in pending.items():
         kept = [(seq, digest) for seq, digest, row in heads if inspect(row).persistent]
@@ -149,6 +160,7 @@ def _write_anchors(session: Session) -> None:
 
 
 def _drop_anchors(session: Session) -> None:
+    session.info.pop("tergeu.custody.heads", None)
     session.info.pop(_PENDING, None)
 
 
