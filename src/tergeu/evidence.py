@@ -11,7 +11,7 @@ import os
 import pwd
 import socket
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,18 +104,26 @@ def add_evidence(
     on_bytes: Callable[[int], None] | None = None,
     on_item: Callable[[str, int], None] | None = None,
     commit: bool = True,
+    resume: bool = True,
+    notes: Mapping[str, str] | None = None,
 ) -> IntakeResult:
     """Ingest ``paths`` into ``case``; each committed batch carries one signed ``acquired`` entry.
 
     With ``commit=False`` the items and their entries are only flushed, so that the caller commits
-    them together with its own rows (a web filing is recorded whole or not at all).
+    them together with its own rows (a web filing is recorded whole or not at all). ``resume=False``
+    skips the look-up of files already recorded, for a case the caller has just created. ``notes``
+    gives an item its own note, by resolved path, instead of ``note``.
     """
     result = IntakeResult()
     files = [p.resolve() for p in expand(paths)]
-    known = {
-        (row.original_path, row.size, row.mtime)
-        for row in session.scalars(select(EvidenceItem).where(EvidenceItem.case_id == case.id))
-    }
+    known = (
+        {
+            (row.original_path, row.size, row.mtime)
+            for row in session.scalars(select(EvidenceItem).where(EvidenceItem.case_id == case.id))
+        }
+        if resume
+        else set()
+    )
     todo = []
     todo_bytes = 0
     for f in files:
@@ -146,7 +154,7 @@ def add_evidence(
             )
             result.failed.append((path_str, msg))
             continue
-        batch.append(_item(case, outcome, officer, source, note, host))
+        batch.append(_item(case, outcome, officer, source, (notes or {}).get(path_str, note), host))
         result.bytes_read += outcome["digests"].size
         if on_item:
             on_item(path_str, outcome["digests"].size)

@@ -198,6 +198,10 @@ def file_statement(session: Session, data: StatementIn, uploads: list[Upload], c
         doc.write_text(text, encoding="utf-8")
         # One intake, one signed ``acquired`` entry covering the statement text and every upload,
         # flushed into the filing's transaction (committed by the caller with everything else).
+        notes = {str(doc.resolve()): "statement text as submitted by the victim"}
+        notes.update(
+            {str(up.path.resolve()): f"uploaded by the victim as {up.name!r} ({up.kind})" for up in uploads}
+        )
         intake = add_evidence(
             session,
             case,
@@ -206,19 +210,15 @@ def file_statement(session: Session, data: StatementIn, uploads: list[Upload], c
             source=f"statement {statement.number} (web portal)",
             note="statement text and uploads as submitted by the victim",
             commit=False,
+            resume=False,
+            notes=notes,
         )
-        by_path = {item.original_path: item for item in intake.added}
-        doc_item = by_path.get(str(doc.resolve()))
-        if doc_item is not None:
-            doc_item.note = "statement text as submitted by the victim"
-        for up in uploads:
-            item = by_path.get(str(up.path.resolve()))
-            if item is not None:
-                item.note = f"uploaded by the victim as {up.name!r} ({up.kind})"
+        doc_item = next((i for i in intake.added if i.original_path == str(doc.resolve())), None)
         for failed_path, msg in intake.failed:
             warnings.append(f"{Path(failed_path).name}: {msg}")
         analysis = analyse_statement(session, case, statement, text, spans, doc_item, fresh=True)
         statement.analysis = analysis
+        case.title = f"Statement {statement.number} ({data.channel})"  # one UPDATE with the analysis
         warnings.extend(analysis.get("warnings", []))
     finally:
         doc.unlink(missing_ok=True)
@@ -291,8 +291,8 @@ def _create(session: Session, data: StatementIn, client_ip: str) -> tuple[Statem
         channel=data.channel,
         loss_kzt=loss,
         description=data.description[:2000],
+        status="statement",
     )
-    case.status = "statement"
     token = secrets.token_urlsafe(24)
     happened = data.happened_at = local_to_utc(data.happened_at)
     for tx in data.transactions:
@@ -318,8 +318,7 @@ def _create(session: Session, data: StatementIn, client_ip: str) -> tuple[Statem
     session.add(statement)
     session.flush()
     statement.number = f"ST-{datetime.now(UTC).year}-{statement.id:06d}"
-    case.title = f"Statement {statement.number} ({data.channel})"
-    session.flush()
+    session.flush()  # a number taken by another process fails here, early, and the filing is retried
     return statement, case, token
 
 
