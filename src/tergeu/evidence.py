@@ -12,12 +12,13 @@ import pwd
 import socket
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from tergeu import __version__, custody, settings, store
@@ -110,7 +111,10 @@ def add_evidence(
     """Ingest ``paths`` into ``case``; each committed batch carries one signed ``acquired`` entry.
 
     With ``commit=False`` the items and their entries are only flushed, so that the caller commits
-    them together with its own rows (a web filing is recorded whole or not at all). ``resume=False``
+    them together with its own rows (a web filing is recorded whole or not at all); small files are
+    then flushed to disk and renamed into the store in the background while the caller works, and
+    the session's commit waits for that (and is refused if it failed): call :func:`settle` to wait
+    earlier, e.g. before reading the stored copies. ``resume=False``
     skips the look-up of files already recorded, for a case the caller has just created. ``notes``
     gives an item its own note, by resolved path, instead of ``note``.
     """
@@ -137,8 +141,9 @@ def add_evidence(
     host = socket.gethostname()
     inline = len(todo) == 1 or (len(todo) <= INLINE_FILES and todo_bytes <= INLINE_BYTES)
     if inline and not settings.get("scheduler"):
+        pending = None if commit else _pending_puts(session)
         outcomes: Iterator[tuple[tuple[str, str], Any]] = (
-            ((str(f), home), _inline(f, on_bytes)) for f in todo
+            ((str(f), home), _inline(f, on_bytes, pending)) for f in todo
         )
     else:
         executor = get_executor(len(todo))
@@ -228,13 +233,47 @@ def _record(
     result.added.extend(batch)
 
 
-def _inline(path: Path, on_bytes: Callable[[int], None] | None) -> dict[str, Any] | BaseException:
+def _inline(
+    path: Path, on_bytes: Callable[[int], None] | None, pending: list[Future[None]] | None = None
+) -> dict[str, Any] | BaseException:
     try:
         facts = file_facts(path)
-        digests, obj = store.put(path, progress=on_bytes)
+        if pending is None or facts["size"] > store.SMALL_BYTES:
+            digests, obj = store.put(path, progress=on_bytes)
+        else:
+            digests, obj, flushed = store.put_background(path)
+            pending.append(flushed)
+            if on_bytes:
+                on_bytes(digests.size)
         return {"path": str(path), "facts": facts, "digests": digests, "object": str(obj)}
     except Exception as exc:
         return exc
+
+
+_PENDING_PUTS = "tergeu.evidence.pending_puts"
+
+
+def _pending_puts(session: Session) -> list[Future[None]]:
+    pending: list[Future[None]] | None = session.info.get(_PENDING_PUTS)
+    if pending is None:
+        pending = session.info[_PENDING_PUTS] = []
+        if not event.contains(session, "before_commit", settle):
+            event.listen(session, "before_commit", settle)
+            event.listen(session, "after_rollback", _forget_puts)
+    return pending
+
+
+def settle(session: Session) -> None:
+    """Wait until every object stored for this session's uncommitted items is on disk under its
+    final name; raises the first failure (run before every commit, which it then prevents)."""
+    pending: list[Future[None]] = session.info.pop(_PENDING_PUTS, None) or []
+    errors = [exc for exc in (f.exception() for f in pending) if exc is not None]
+    if errors:
+        raise errors[0]
+
+
+def _forget_puts(session: Session) -> None:
+    session.info.pop(_PENDING_PUTS, None)
 
 
 def get_item(session: Session, case: Case, ref: str | int) -> EvidenceItem:

@@ -20,6 +20,7 @@ import os
 import stat
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Queue
@@ -168,7 +169,9 @@ def _digest_into(hasher: Any) -> Callable[[memoryview, int], None]:
     return update
 
 
-def hash_and_copy(src: Path, dst: Path | None, progress: Callable[[int], None] | None = None) -> Digests:
+def hash_and_copy(
+    src: Path, dst: Path | None, progress: Callable[[int], None] | None = None, *, flush_small: bool = True
+) -> Digests:
     """Read ``src`` once; hash it three ways and, when ``dst`` is given, write and check the copy.
 
     A ring of buffers flows through one thread per digest and one writer thread; the reader refills
@@ -177,7 +180,7 @@ def hash_and_copy(src: Path, dst: Path | None, progress: Callable[[int], None] |
     """
     fd = _open_source(src)
     try:
-        small = _small_copy(fd, src, dst, progress)
+        small = _small_copy(fd, src, dst, progress, flush_small)
     except BaseException:
         os.close(fd)
         raise
@@ -275,7 +278,7 @@ def _read_small(fd: int, src: Path) -> bytes | None:
 
 
 def _small_copy(
-    fd: int, src: Path, dst: Path | None, progress: Callable[[int], None] | None
+    fd: int, src: Path, dst: Path | None, progress: Callable[[int], None] | None, flush: bool = True
 ) -> Digests | None:
     """Hash and copy a small file without threads; the stored copy is flushed, read back and compared
     with the hashed bytes before this returns (so the caller's rename publishes only checked bytes)."""
@@ -291,7 +294,7 @@ def _small_copy(
                 written = 0
                 while written < len(data):
                     written += os.pwrite(wfd, view[written:], written)
-                if settings.get("fsync"):
+                if flush and settings.get("fsync"):
                     os.fdatasync(wfd)
                 back = os.pread(wfd, len(data) + 1, 0)
             finally:
@@ -310,6 +313,64 @@ def _small_copy(
 def sha256_file(path: Path) -> str:
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+_flusher: ThreadPoolExecutor | None = None
+_flusher_lock = threading.Lock()
+
+
+def _flush_pool() -> ThreadPoolExecutor:
+    global _flusher
+    with _flusher_lock:
+        if _flusher is None:
+            _flusher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tergeu-store-flush")
+        return _flusher
+
+
+def _publish(tmp: Path, final: Path) -> None:
+    """Flush the checked temporary copy to disk, then give it its final name (never the reverse)."""
+    try:
+        if settings.get("fsync"):
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fdatasync(fd)
+            finally:
+                os.close(fd)
+        if final.exists():
+            tmp.unlink()
+            return
+        os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, final)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise StorageError(str(tmp), key="error.disk_full") from exc
+        raise StorageError(f"{tmp}: {exc}") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def put_background(src: Path, home: Path | None = None) -> tuple[Digests, Path, Future[None]]:
+    """Like :func:`put`, but the flush to disk and the rename into place finish in the background.
+
+    The bytes are read, hashed, written and compared with the hashed bytes before this returns, so
+    the digests are final; what is left is making the copy durable. The caller must wait for the
+    future (and fail on its error) before it commits anything that refers to the object: the
+    database work of a filing then overlaps the disk flush instead of waiting for it.
+    """
+    root = store_root(home)
+    tmpdir = root / "tmp"
+    tmpdir.mkdir(parents=True, exist_ok=True)
+    tmp = tmpdir / f"{os.getpid()}-{threading.get_ident()}-{os.urandom(4).hex()}"
+    try:
+        digests = hash_and_copy(src, tmp, flush_small=False)
+    except BaseException:
+        if tmp.exists():
+            tmp.unlink()
+        raise
+    final = object_path(digests.sha256, home)
+    return digests, final, _flush_pool().submit(_publish, tmp, final)
 
 
 def put(

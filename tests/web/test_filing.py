@@ -52,3 +52,31 @@ def test_crash_during_analysis_leaves_nothing_half_recorded(
             assert store.sha256_file(store.object_path(item.sha256)) == item.sha256
     scratch = list((settings.home() / "tmp").glob("statements-*/*"))
     assert scratch == []  # the statement document's scratch copy is removed
+
+
+def test_failed_flush_of_a_stored_copy_refuses_the_commit(
+    monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    """The disk flush runs beside the database work, but the commit waits for it and fails with it."""
+    from tergeu.errors import StorageError
+
+    def disk_gone(tmp: Path, final: Path) -> None:
+        tmp.unlink()
+        raise StorageError(f"{tmp}: Input/output error")
+
+    monkeypatch.setattr(store, "_publish", disk_gone)
+    with pytest.raises(StorageError):
+        submit(sample_statement(), [], "192.0.2.1")
+    assert [_count(m) for m in (Case, Statement, EvidenceItem, CustodyEntry)] == [0, 0, 0, 0]
+
+
+def test_background_put_is_durable_and_checked(tmp_path: Path) -> None:
+    src = tmp_path / "note.txt"
+    src.write_bytes(b"evidence bytes\n")
+    digests, final, flushed = store.put_background(src)
+    flushed.result(timeout=30)
+    assert final == store.object_path(digests.sha256) and final.read_bytes() == b"evidence bytes\n"
+    assert not list((store.store_root() / "tmp").iterdir())
+    again = store.put_background(src)  # identical content: stored once, the temporary copy dropped
+    again[2].result(timeout=30)
+    assert again[1] == final and not list((store.store_root() / "tmp").iterdir())
