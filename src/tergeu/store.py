@@ -188,7 +188,8 @@ def hash_and_copy(
         os.close(fd)
         return small
     try:
-        os.lseek(fd, 0, os.SEEK_SET)
+        if stat.S_ISREG(os.fstat(fd).st_mode):  # the small path may have read part of it (pipes: never)
+            os.lseek(fd, 0, os.SEEK_SET)
         size = _chunk_size()
         ring = [bytearray(size) for _ in range(RING)]
         hashers = [hashlib.new(n) for n in ALGORITHMS]

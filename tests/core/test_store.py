@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,20 @@ def test_small_path_honours_progress(tmp_path: Path) -> None:
     seen: list[int] = []
     store.put(src, progress=seen.append)
     assert sum(seen) == 1234
+
+
+def test_a_pipe_is_still_read_through_the_pipeline(tmp_path: Path) -> None:
+    """Not a regular file: the small path leaves it alone and nothing tries to seek in it."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    data = os.urandom(70_000)
+
+    def feed() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(data)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    digests = store.hash_and_copy(fifo, tmp_path / "copy")
+    writer.join()
+    assert digests.sha256 == hashlib.sha256(data).hexdigest() and (tmp_path / "copy").read_bytes() == data
