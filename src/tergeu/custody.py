@@ -8,6 +8,11 @@ concatenated and hashed with SHA-256, an odd last node carried up unchanged).
 
 Editing, deleting, reordering or inserting entries breaks the chain; swapping a public key breaks
 the signatures; :func:`verify_chain` names the first entry where each check fails.
+
+The newest head of each case is also appended to an anchor file outside the database, once the
+transaction that wrote it has committed (one line per case and commit, as the chain links every
+earlier entry to it). Written before the commit, a rolled-back or crashed transaction would leave an
+anchor to an entry that never existed, and verification would cry tampering over an honest crash.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from tergeu import keys, settings
@@ -92,10 +97,21 @@ def append(
     """Sign and append one entry; the key is created on the officer's first use."""
     if action not in ACTIONS:
         raise ValueError(f"unknown custody action {action!r}")
-    officer = keys.ensure_key(session, actor)
-    last = session.scalar(
-        select(CustodyEntry).where(CustodyEntry.case_id == case.id).order_by(CustodyEntry.seq.desc()).limit(1)
-    )
+    officers: dict[str, Officer] = session.info.setdefault("tergeu.custody.officers", {})
+    officer = officers.get(actor)
+    if officer is None:  # later entries of this session stat the key file in keys.load_private
+        officer = officers[actor] = keys.ensure_key(session, actor)
+    # A chain this session started (a case it created, invisible to other transactions until the
+    # commit) cannot grow elsewhere meanwhile: its head is taken from memory instead of a query.
+    heads: dict[int, CustodyEntry] = session.info.setdefault("tergeu.custody.heads", {})
+    last = heads.get(case.id)
+    if last is None or not inspect(last).persistent:
+        last = session.scalar(
+            select(CustodyEntry)
+            .where(CustodyEntry.case_id == case.id)
+            .order_by(CustodyEntry.seq.desc())
+            .limit(1)
+        )
     entry = CustodyEntry(
         case_id=case.id,
         seq=(last.seq + 1) if last else 1,
@@ -113,20 +129,51 @@ def append(
     entry.signature = keys.load_private(actor).sign(bytes.fromhex(entry.entry_hash)).hex()
     session.add(entry)
     session.flush()
-    _anchor(case.number, entry)
+    if entry.seq == 1 or case.id in heads:
+        heads[case.id] = entry
+    _anchor_on_commit(session, case.number, entry)
     return entry
+
+
+_PENDING = "tergeu.custody.pending_anchors"
+
+
+def _anchor_on_commit(session: Session, case_number: str, entry: CustodyEntry) -> None:
+    pending: dict[str, list[tuple[int, str, CustodyEntry]]] | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = {}
+        if not event.contains(session, "after_commit", _write_anchors):
+            event.listen(session, "after_commit", _write_anchors)
+            event.listen(session, "after_rollback", _drop_anchors)
+    pending.setdefault(case_number, []).append((entry.seq, entry.entry_hash, entry))
+
+
+def _write_anchors(session: Session) -> None:
+    """After a commit: anchor each case's newest committed entry (savepoint rollbacks excluded)."""
+    session.info.pop("tergeu.custody.heads", None)  # committed chains are visible to others now
+    pending = session.info.pop(_PENDING, None) or {}
+    for case_number, heads in pending.items():
+        kept = [(seq, digest) for seq, digest, row in heads if inspect(row).persistent]
+        if kept:
+            seq, digest = max(kept)
+            _anchor(case_number, seq, digest)
+
+
+def _drop_anchors(session: Session) -> None:
+    session.info.pop("tergeu.custody.heads", None)
+    session.info.pop(_PENDING, None)
 
 
 def _anchor_file(case_number: str) -> Path:
     return settings.home() / "ledger-anchors" / f"{case_number}.log"
 
 
-def _anchor(case_number: str, entry: CustodyEntry) -> None:
+def _anchor(case_number: str, seq: int, digest: str) -> None:
     """Append the new head outside the database so that cutting off the chain's tail is noticed."""
     path = _anchor_file(case_number)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write(f"{entry.seq} {entry.entry_hash}\n")
+        fh.write(f"{seq} {digest}\n")
 
 
 def anchored_head(case_number: str) -> tuple[int, str] | None:

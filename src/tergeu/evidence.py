@@ -11,13 +11,14 @@ import os
 import pwd
 import socket
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from tergeu import __version__, custody, settings, store
@@ -29,6 +30,10 @@ from tergeu.executor import get_executor
 #: what was finished; a batch closes after this many items or seconds.
 BATCH_ITEMS = 200
 BATCH_SECONDS = 2.0
+#: Up to this many bytes in all, files are stored in this process: starting a worker pool costs more
+#: than hashing and copying them (a statement with its screenshots, a handful of small logs).
+INLINE_BYTES = 16 << 20
+INLINE_FILES = 32
 
 
 @dataclass
@@ -99,26 +104,46 @@ def add_evidence(
     note: str = "",
     on_bytes: Callable[[int], None] | None = None,
     on_item: Callable[[str, int], None] | None = None,
+    commit: bool = True,
+    resume: bool = True,
+    notes: Mapping[str, str] | None = None,
 ) -> IntakeResult:
-    """Ingest ``paths`` into ``case``; each committed batch carries one signed ``acquired`` entry."""
+    """Ingest ``paths`` into ``case``; each committed batch carries one signed ``acquired`` entry.
+
+    With ``commit=False`` the items and their entries are only flushed, so that the caller commits
+    them together with its own rows (a web filing is recorded whole or not at all); small files are
+    then flushed to disk and renamed into the store in the background while the caller works, and
+    the session's commit waits for that (and is refused if it failed): call :func:`settle` to wait
+    earlier, e.g. before reading the stored copies. ``resume=False``
+    skips the look-up of files already recorded, for a case the caller has just created. ``notes``
+    gives an item its own note, by resolved path, instead of ``note``.
+    """
     result = IntakeResult()
     files = [p.resolve() for p in expand(paths)]
-    known = {
-        (row.original_path, row.size, row.mtime)
-        for row in session.scalars(select(EvidenceItem).where(EvidenceItem.case_id == case.id))
-    }
+    known = (
+        {
+            (row.original_path, row.size, row.mtime)
+            for row in session.scalars(select(EvidenceItem).where(EvidenceItem.case_id == case.id))
+        }
+        if resume
+        else set()
+    )
     todo = []
+    todo_bytes = 0
     for f in files:
         facts = file_facts(f)
         if (str(f), facts["size"], facts["mtime"]) in known:
             result.skipped.append(str(f))
         else:
             todo.append(f)
+            todo_bytes += facts["size"]
     home = str(settings.home())
     host = socket.gethostname()
-    if len(todo) == 1 and not settings.get("scheduler"):
-        outcomes: Iterator[tuple[tuple[str, str], Any]] = iter(
-            [((str(todo[0]), home), _inline(todo[0], on_bytes))]
+    inline = len(todo) == 1 or (len(todo) <= INLINE_FILES and todo_bytes <= INLINE_BYTES)
+    if inline and not settings.get("scheduler"):
+        pending = None if commit else _pending_puts(session)
+        outcomes: Iterator[tuple[tuple[str, str], Any]] = (
+            ((str(f), home), _inline(f, on_bytes, pending)) for f in todo
         )
     else:
         executor = get_executor(len(todo))
@@ -134,15 +159,15 @@ def add_evidence(
             )
             result.failed.append((path_str, msg))
             continue
-        batch.append(_item(case, outcome, officer, source, note, host))
+        batch.append(_item(case, outcome, officer, source, (notes or {}).get(path_str, note), host))
         result.bytes_read += outcome["digests"].size
         if on_item:
             on_item(path_str, outcome["digests"].size)
         if len(batch) >= BATCH_ITEMS or time.monotonic() - last_commit > BATCH_SECONDS:
-            _record(session, case, batch, officer, source, note, host, result)
+            _record(session, case, batch, officer, source, note, host, result, commit)
             batch, last_commit = [], time.monotonic()
     if batch:
-        _record(session, case, batch, officer, source, note, host, result)
+        _record(session, case, batch, officer, source, note, host, result, commit)
     return result
 
 
@@ -182,6 +207,7 @@ def _record(
     note: str,
     host: str,
     result: IntakeResult,
+    commit: bool = True,
 ) -> None:
     """Items and their signed ``acquired`` entry are committed together: never one without the other."""
     batch.sort(key=lambda i: i.original_path)
@@ -202,17 +228,52 @@ def _record(
             ],
         },
     )
-    session.commit()
+    if commit:
+        session.commit()
     result.added.extend(batch)
 
 
-def _inline(path: Path, on_bytes: Callable[[int], None] | None) -> dict[str, Any] | BaseException:
+def _inline(
+    path: Path, on_bytes: Callable[[int], None] | None, pending: list[Future[None]] | None = None
+) -> dict[str, Any] | BaseException:
     try:
         facts = file_facts(path)
-        digests, obj = store.put(path, progress=on_bytes)
+        if pending is None or facts["size"] > store.SMALL_BYTES:
+            digests, obj = store.put(path, progress=on_bytes)
+        else:
+            digests, obj, flushed = store.put_background(path)
+            pending.append(flushed)
+            if on_bytes:
+                on_bytes(digests.size)
         return {"path": str(path), "facts": facts, "digests": digests, "object": str(obj)}
     except Exception as exc:
         return exc
+
+
+_PENDING_PUTS = "tergeu.evidence.pending_puts"
+
+
+def _pending_puts(session: Session) -> list[Future[None]]:
+    pending: list[Future[None]] | None = session.info.get(_PENDING_PUTS)
+    if pending is None:
+        pending = session.info[_PENDING_PUTS] = []
+        if not event.contains(session, "before_commit", settle):
+            event.listen(session, "before_commit", settle)
+            event.listen(session, "after_rollback", _forget_puts)
+    return pending
+
+
+def settle(session: Session) -> None:
+    """Wait until every object stored for this session's uncommitted items is on disk under its
+    final name; raises the first failure (run before every commit, which it then prevents)."""
+    pending: list[Future[None]] = session.info.pop(_PENDING_PUTS, None) or []
+    errors = [exc for exc in (f.exception() for f in pending) if exc is not None]
+    if errors:
+        raise errors[0]
+
+
+def _forget_puts(session: Session) -> None:
+    session.info.pop(_PENDING_PUTS, None)
 
 
 def get_item(session: Session, case: Case, ref: str | int) -> EvidenceItem:

@@ -3,6 +3,12 @@
 The private key lives under ``$TERGEU_HOME/keys/<officer>.pem``: encrypted with
 ``TERGEU_KEY_PASSPHRASE`` when set, otherwise plain PEM with mode 0600. The public key is registered
 in the database so that anyone can verify the ledger without the private key.
+
+A loaded private key is kept in memory per key file (a server signs several entries per request;
+parsing PEM, and with a passphrase running its KDF, each time dominated a filing). The cache entry is
+used only while the file's identity (device, inode, size, mtime, ctime) and the passphrase are
+unchanged, and :func:`new_key` drops it and replaces the file atomically (a new inode), so a key
+replaced with ``keys new --force``, by this process or another, is never signed with again.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -20,6 +27,16 @@ from sqlalchemy.orm import Session
 from tergeu import settings
 from tergeu.db import Officer
 from tergeu.errors import KeyringError, NotFoundError
+
+_KeyStamp = tuple[int, int, int, int, int, str]
+_private_cache: dict[Path, tuple[_KeyStamp, Ed25519PrivateKey]] = {}
+_cache_lock = threading.Lock()
+
+
+def forget_cached_keys() -> None:
+    """Drop every in-memory private key (e.g. when keys were moved out of band)."""
+    with _cache_lock:
+        _private_cache.clear()
 
 
 def _key_file(officer: str) -> Path:
@@ -50,9 +67,21 @@ def new_key(session: Session, officer: str, *, overwrite: bool = False) -> Offic
     )
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
+    # Written beside and renamed over the old key: readers see the old or the new key, never half a
+    # file, and the new inode tells every process's key cache that the key changed.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    with _cache_lock:
+        _private_cache.pop(path, None)
     public_hex = raw_public(private.public_key()).hex()
     if existing:
         existing.public_key, existing.fingerprint = public_hex, fingerprint(public_hex)
@@ -74,10 +103,28 @@ def ensure_key(session: Session, officer: str) -> Officer:
 
 
 def load_private(officer: str) -> Ed25519PrivateKey:
+    """The officer's private key, from the in-memory cache while its file is unchanged."""
     path = _key_file(officer)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError as exc:
+        raise KeyringError(officer, key="error.key_missing") from exc
+    passphrase = settings.get("key_passphrase")
+    secret = hashlib.sha256(passphrase.encode()).hexdigest() if passphrase else ""
+    stamp: _KeyStamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, secret)
+    with _cache_lock:
+        cached = _private_cache.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    key = _read_private(officer, path, passphrase)
+    with _cache_lock:
+        _private_cache[path] = (stamp, key)
+    return key
+
+
+def _read_private(officer: str, path: Path, passphrase: str | None) -> Ed25519PrivateKey:
     if not path.exists():
         raise KeyringError(officer, key="error.key_missing")
-    passphrase = settings.get("key_passphrase")
     try:
         key = serialization.load_pem_private_key(
             path.read_bytes(), passphrase.encode() if passphrase else None

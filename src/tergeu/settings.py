@@ -137,9 +137,21 @@ def validate_all() -> None:
         get(s.name)
 
 
+_homes: dict[tuple[str, str, str], Path] = {}
+
+
 def home() -> Path:
-    path = Path(get("home")).expanduser().resolve()
+    """The resolved home folder, created on first use. Resolved once per setting value (resolving
+    walks every path component, and a web filing asks for the home a dozen times); a home removed
+    meanwhile is created again."""
+    raw = str(get("home"))
+    key = (raw, os.getcwd(), os.environ.get("HOME", ""))
+    path = _homes.get(key)
+    if path is not None and path.is_dir():
+        return path
+    path = Path(raw).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
+    _homes[key] = path
     return path
 
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
 
 from tergeu import store
-from tergeu.errors import EvidenceUnreadable
+from tergeu.errors import EvidenceUnreadable, IntegrityFailure
 
 
 @pytest.mark.parametrize("size", [0, 1, 8 * 1024 * 1024 - 1, 8 * 1024 * 1024 + 3, 20 * 1024 * 1024 + 17])
@@ -50,3 +51,81 @@ def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(EvidenceUnreadable) as info:
         store.put(f)
     assert "locked" in info.value.message()
+
+
+@pytest.mark.parametrize("size", [0, 5, 4096, 100_000])
+def test_small_and_pipeline_paths_agree(tmp_path: Path, size: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The single-threaded path for small files and the threaded pipeline store the same bytes."""
+    data = os.urandom(size)
+    src = tmp_path / "f"
+    src.write_bytes(data)
+    small = store.hash_and_copy(src, tmp_path / "small")
+    monkeypatch.setattr(store, "SMALL_BYTES", -1)  # every file takes the pipeline
+    big = store.hash_and_copy(src, tmp_path / "big")
+    assert small == big and small.sha256 == hashlib.sha256(data).hexdigest()
+    assert (tmp_path / "small").read_bytes() == (tmp_path / "big").read_bytes() == data
+
+
+def test_small_path_refuses_a_stored_copy_that_differs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-back compare is real: a copy that does not match the hashed bytes is never published."""
+    src = tmp_path / "statement.txt"
+    src.write_bytes(b"what the victim wrote\n")
+    real_pread = os.pread
+
+    def flipped(fd: int, n: int, offset: int) -> bytes:
+        got = real_pread(fd, n, offset)
+        return bytes([got[0] ^ 1]) + got[1:] if got else got
+
+    monkeypatch.setattr(store.os, "pread", flipped)
+    with pytest.raises(IntegrityFailure):
+        store.put(src)
+    root = store.store_root()
+    assert not [p for p in root.rglob("*") if p.is_file()]  # no object, no temporary left behind
+
+
+def test_file_growing_past_the_small_limit_takes_the_pipeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file small when looked at but longer when read is started again from its first byte."""
+    data = os.urandom(10_000)
+    src = tmp_path / "growing.log"
+    src.write_bytes(data)
+    monkeypatch.setattr(store, "SMALL_BYTES", 4_000)
+    real_fstat = os.fstat
+
+    def looks_small(fd: int) -> os.stat_result:
+        st = list(real_fstat(fd))
+        st[6] = 100  # st_size as it was when the intake looked
+        return os.stat_result(st)
+
+    monkeypatch.setattr(store.os, "fstat", looks_small)
+    digests, obj = store.put(src)
+    assert digests.size == 10_000 and obj.read_bytes() == data
+    assert digests.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_small_path_honours_progress(tmp_path: Path) -> None:
+    src = tmp_path / "f"
+    src.write_bytes(b"x" * 1234)
+    seen: list[int] = []
+    store.put(src, progress=seen.append)
+    assert sum(seen) == 1234
+
+
+def test_a_pipe_is_still_read_through_the_pipeline(tmp_path: Path) -> None:
+    """Not a regular file: the small path leaves it alone and nothing tries to seek in it."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    data = os.urandom(70_000)
+
+    def feed() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(data)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    digests = store.hash_and_copy(fifo, tmp_path / "copy")
+    writer.join()
+    assert digests.sha256 == hashlib.sha256(data).hexdigest() and (tmp_path / "copy").read_bytes() == data

@@ -58,8 +58,13 @@ def test_victim_files_a_kazakh_statement_with_a_screenshot(client: TestClient) -
         case = get_case(s, st.case_id)
         names = sorted(e.name for e in case.evidence)
         assert names == sorted([f"{number}.txt", "скриншот.png"])
-        actions = [e.action for e in s.scalars(select(CustodyEntry).where(CustodyEntry.case_id == case.id))]
-        assert actions[0] == "opened" and actions.count("acquired") == 2 and "analysed" in actions
+        entries = list(s.scalars(select(CustodyEntry).where(CustodyEntry.case_id == case.id)))
+        actions = [e.action for e in entries]
+        # One signed entry covers the statement text and the screenshot.
+        assert actions == ["opened", "acquired", "analysed"]
+        assert sorted(entries[1].evidence_ids) == sorted(e.id for e in case.evidence)
+        notes = {e.name: e.note for e in case.evidence}
+        assert "скриншот.png" in notes["скриншот.png"] and notes[f"{number}.txt"].startswith("statement text")
         doc = next(e for e in case.evidence if e.name.endswith(".txt"))
         stored = evidence.stored_path(doc).read_text(encoding="utf-8")
         assert KK_FORM["description"] in stored
