@@ -1,0 +1,206 @@
+"""Running parsers: over loose files, and over a case's evidence through the executor.
+
+Case work is one task per evidence file (``parse_task`` is top-level and picklable so the local pool
+or Dask can run it); the main process stores the events in the generic ``events`` table. Evidence is
+read from the store's read-only copy, and the original file name is used for sniffing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tergeu.db import Case, EventRow, EvidenceItem
+from tergeu.records import Event, EvidenceRef, ParseWarning
+from tergeu.timeline.core import ParseContext, parse_file
+
+ANALYZER = "timeline"
+_TZ_NOTE = re.compile(r"\btz=([A-Za-z_/+\-:0-9]+)")
+
+
+@dataclass
+class FileResult:
+    path: str
+    parser: str | None
+    events: list[Event] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    error: str | None = None
+
+
+def parse_one(ctx: ParseContext, only: str | None = None) -> FileResult:
+    """Parse a file fully into lists; an unusable file becomes ``error``, never an exception."""
+    from tergeu.errors import TergeuError
+
+    res = FileResult(ctx.name, None)
+    try:
+        res.parser, items = parse_file(ctx, only)
+        for it in items:
+            if isinstance(it, Event):
+                res.events.append(it)
+            else:
+                res.warnings.append(it)
+    except TergeuError as exc:
+        res.error = exc.message()
+    except OSError as exc:
+        res.error = f"{ctx.name}: {exc.strerror or exc}"
+    return res
+
+
+def parse_task(args: dict[str, Any]) -> FileResult:
+    """Worker side of ``timeline build``: one evidence file."""
+    ctx = ParseContext(
+        path=Path(args["path"]),
+        name=args["name"],
+        evidence_id=args.get("evidence_id"),
+        tz=args.get("tz") or "UTC",
+        year=args.get("year"),
+        mtime=args.get("mtime"),
+    )
+    return parse_one(ctx, args.get("parser"))
+
+
+def expand(paths: Sequence[Path]) -> Iterator[Path]:
+    from tergeu.evidence import expand as ev_expand
+
+    yield from ev_expand(paths)
+
+
+def parse_loose(
+    paths: Sequence[Path], tz: str = "UTC", year: int | None = None, only: str | None = None
+) -> Iterator[FileResult]:
+    """Loose files (no case): each file with the parser that accepts it."""
+    for p in expand(paths):
+        ctx = ParseContext(path=p, name=str(p), tz=tz, year=year)
+        yield parse_one(ctx, only)
+
+
+def item_tz(item: EvidenceItem, default: str) -> str:
+    """Per-source zone: ``tz=Asia/Almaty`` in the evidence note wins over the command's default."""
+    m = _TZ_NOTE.search(item.note or "") or _TZ_NOTE.search(item.source or "")
+    return m.group(1) if m else default
+
+
+@dataclass
+class BuildResult:
+    files: int = 0
+    events: int = 0
+    warnings: int = 0
+    skipped: list[str] = field(default_factory=list)
+    per_parser: dict[str, int] = field(default_factory=dict)
+
+
+def build_case(
+    session: Session,
+    case: Case,
+    tz: str = "UTC",
+    year: int | None = None,
+    only: str | None = None,
+    actor: str = "tergeu",
+    on_item: Any = None,
+) -> BuildResult:
+    """(Re)build the case's timeline: earlier events of the evidence parsed now are replaced."""
+    from tergeu import custody, results
+    from tergeu.evidence import stored_path
+    from tergeu.executor import get_executor
+
+    items = list(session.scalars(select(EvidenceItem).where(EvidenceItem.case_id == case.id)))
+    tasks: list[dict[str, Any]] = [
+        {
+            "path": str(stored_path(i)),
+            "name": i.original_path,
+            "evidence_id": i.id,
+            "tz": item_tz(i, tz),
+            "year": year,
+            "mtime": i.mtime,
+            "parser": only,
+        }
+        for i in items
+    ]
+    out = BuildResult()
+    results.clear(session, case, ANALYZER)
+    executor = get_executor(len(tasks))
+    try:
+        for task, res in executor.run(parse_task, tasks):
+            if on_item:
+                on_item()
+            if isinstance(res, BaseException):
+                out.skipped.append(f"{task['name']}: {type(res).__name__}: {res}")
+                continue
+            if res.parser is None:
+                out.skipped.append(task["name"] + (f": {res.error}" if res.error else ""))
+                continue
+            session.execute(
+                delete(EventRow).where(
+                    EventRow.case_id == case.id, EventRow.evidence_id == task["evidence_id"]
+                )
+            )
+            out.files += 1
+            out.events += results.save_events(session, case, res.events)
+            out.warnings += results.save_warnings(session, case, ANALYZER, res.warnings)
+            out.per_parser[res.parser] = out.per_parser.get(res.parser, 0) + len(res.events)
+    finally:
+        executor.close()
+    custody.append(
+        session,
+        case,
+        actor,
+        "analysed",
+        [t["evidence_id"] for t in tasks],
+        {"analyzer": ANALYZER, "events": out.events, "files": out.files, "parsers": out.per_parser},
+    )
+    return out
+
+
+def row_to_event(r: EventRow) -> Event:
+    return Event(
+        ts=r.ts,
+        source=r.source,
+        event_type=r.event_type,
+        message=r.message,
+        ref=EvidenceRef(str(r.attrs.get("_path", "")) if r.attrs else "", r.evidence_id, r.offset, r.record),
+        ts_desc=r.ts_desc,
+        ts_precision=r.ts_precision,
+        tz=r.tz,
+        attrs=dict(r.attrs or {}),
+    )
+
+
+def case_events(
+    session: Session,
+    case: Case,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    grep: str | None = None,
+    source: str | None = None,
+    evidence_id: int | None = None,
+    order: str = "ts",
+) -> Iterator[Event]:
+    """Stored events of a case, filtered; ``order="record"`` keeps write order (per evidence item)."""
+    names = {i.id: i.original_path for i in case.evidence}
+    q = select(EventRow).where(EventRow.case_id == case.id)
+    if start:
+        q = q.where(EventRow.ts >= start.astimezone(UTC))
+    if end:
+        q = q.where(EventRow.ts <= end.astimezone(UTC))
+    if source:
+        q = q.where(EventRow.source == source)
+    if evidence_id is not None:
+        q = q.where(EventRow.evidence_id == evidence_id)
+    if grep:
+        q = q.where(EventRow.message.contains(grep))
+    q = (
+        q.order_by(EventRow.ts, EventRow.id)
+        if order == "ts"
+        else q.order_by(EventRow.evidence_id, EventRow.id)
+    )
+    for r in session.scalars(q).yield_per(5000):
+        ev = row_to_event(r)
+        ev.ref = EvidenceRef(names.get(r.evidence_id or -1, ""), r.evidence_id, r.offset, r.record)
+        yield ev
