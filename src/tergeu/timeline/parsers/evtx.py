@@ -88,8 +88,8 @@ def record_to_event(rec: dict[str, Any], ctx: ParseContext) -> Event:
     eid = int(_text(eid_raw) or 0)
     provider = ((sysd.get("Provider") or {}).get("#attributes") or {}).get("Name", "")
     stamp = ((sysd.get("TimeCreated") or {}).get("#attributes") or {}).get("SystemTime") or rec["timestamp"]
-    ts, _prec = parse_iso(str(stamp).replace(" UTC", "Z"))
-    record_id = sysd.get("EventRecordID", rec["event_record_id"])
+    ts, _prec = parse_iso(str(stamp).replace(" UTC", "").rstrip("Z") + "Z")
+    record_id = sysd.get("EventRecordID") or rec["event_record_id"]
     data = flatten_data(ev.get("EventData"))
     if "UserData" in ev:
         data.update(flatten_data(_text(ev.get("UserData"))))
