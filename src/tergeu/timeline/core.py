@@ -192,6 +192,7 @@ def parse_file(ctx: ParseContext, only: str | None = None) -> tuple[str | None, 
     ``(None, empty)`` means no parser wants the file.
     """
     chosen = [get_parser(only)] if only else candidates(ctx.path, ctx.name)
+    failures: list[ParseWarning] = []
     for cls in chosen:
         it = cls().parse(ctx)
         try:
@@ -202,8 +203,20 @@ def parse_file(ctx: ParseContext, only: str | None = None) -> tuple[str | None, 
             if only:
                 raise
             continue
+        except Exception as exc:  # a parser bug or a hostile file: report it, try the next parser
+            failures.append(
+                ParseWarning(
+                    ctx.name,
+                    f"{cls.name}: {type(exc).__name__}: {exc}",
+                    None,
+                    None,
+                    "parser_failed",
+                    ctx.evidence_id,
+                )
+            )
+            continue
         return cls.name, _chain(first, it, ctx)
-    return None, iter(())
+    return None, iter(failures)
 
 
 def _chain(first: Item, rest: Iterator[Item], ctx: ParseContext) -> Iterator[Item]:
@@ -214,7 +227,7 @@ def _chain(first: Item, rest: Iterator[Item], ctx: ParseContext) -> Iterator[Ite
         w = ctx.warn(f"stopped: {exc.detail}", exc.offset, code="format")
         if w:
             yield w
-    except (OSError, ValueError, UnicodeError) as exc:
+    except Exception as exc:  # never a traceback: what was read so far is kept
         w = ctx.warn(f"stopped reading: {type(exc).__name__}: {exc}", code="io")
         if w:
             yield w

@@ -50,6 +50,8 @@ def parse_one(ctx: ParseContext, only: str | None = None) -> FileResult:
         res.error = exc.message()
     except OSError as exc:
         res.error = f"{ctx.name}: {exc.strerror or exc}"
+    if res.parser is None and res.warnings and not res.error:
+        res.error = "; ".join(w.message for w in res.warnings[:3])
     return res
 
 

@@ -42,6 +42,7 @@ EVENT_TYPES: dict[int, str] = {
 }
 PROVIDER_TYPES: dict[tuple[str, int], str] = {
     ("Microsoft-Windows-Eventlog", 104): "log_cleared",
+    ("Microsoft-Windows-Eventlog", 1102): "log_cleared",
     ("Microsoft-Windows-Kernel-General", 1): "time_changed",
     ("Microsoft-Windows-Kernel-General", 12): "os_start",
     ("Microsoft-Windows-Kernel-General", 13): "os_shutdown",
