@@ -8,7 +8,7 @@ read from the store's read-only copy, and the original file name is used for sni
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,9 @@ from tergeu.records import Event, EvidenceRef, ParseWarning
 from tergeu.timeline.core import ParseContext, parse_file
 
 ANALYZER = "timeline"
+#: Sources this area writes; a rebuild replaces exactly these events of the case.
+SOURCES = ("syslog", "auth", "evtx", "journal", "audit", "wtmp", "btmp", "weblog", "browser", "fs", "zeek",
+           "suricata", "table")  # fmt: skip
 _TZ_NOTE = re.compile(r"\btz=([A-Za-z_/+\-:0-9]+)")
 
 
@@ -127,6 +130,8 @@ def build_case(
     ]
     out = BuildResult()
     results.clear(session, case, ANALYZER)
+    session.execute(delete(EventRow).where(EventRow.case_id == case.id, EventRow.source.in_(SOURCES)))
+    out.events += store_events(session, case, evidence_fs_events(items))
     executor = get_executor(len(tasks))
     try:
         for task, res in executor.run(parse_task, tasks):
@@ -138,13 +143,8 @@ def build_case(
             if res.parser is None:
                 out.skipped.append(task["name"] + (f": {res.error}" if res.error else ""))
                 continue
-            session.execute(
-                delete(EventRow).where(
-                    EventRow.case_id == case.id, EventRow.evidence_id == task["evidence_id"]
-                )
-            )
             out.files += 1
-            out.events += results.save_events(session, case, res.events)
+            out.events += store_events(session, case, res.events)
             out.warnings += results.save_warnings(session, case, ANALYZER, res.warnings)
             out.per_parser[res.parser] = out.per_parser.get(res.parser, 0) + len(res.events)
     finally:
@@ -158,6 +158,60 @@ def build_case(
         {"analyzer": ANALYZER, "events": out.events, "files": out.files, "parsers": out.per_parser},
     )
     return out
+
+
+def store_events(session: Session, case: Case, events: Iterable[Event], batch: int = 5000) -> int:
+    """Batch insert of events (aware UTC times go through the column's UTC type).
+
+    ``tergeu.results.save_events`` hands naive datetimes to an insert that still applies
+    ``UTCDateTime`` (which refuses them), so this area stores events here until that is fixed there.
+    """
+    from sqlalchemy import insert
+
+    table = EventRow.__table__
+    n = 0
+    rows: list[dict[str, object]] = []
+    for e in events:
+        rows.append(
+            {
+                "case_id": case.id,
+                "evidence_id": e.ref.evidence_id,
+                "ts": e.ts,
+                "ts_precision": e.ts_precision,
+                "tz": e.tz,
+                "ts_desc": e.ts_desc,
+                "source": e.source,
+                "event_type": e.event_type,
+                "message": e.message,
+                "attrs": e.attrs,
+                "offset": e.ref.offset,
+                "record": e.ref.record,
+            }
+        )
+        if len(rows) >= batch:
+            session.execute(insert(table), rows)
+            n += len(rows)
+            rows = []
+    if rows:
+        session.execute(insert(table), rows)
+        n += len(rows)
+    return n
+
+
+def evidence_fs_events(items: Sequence[EvidenceItem]) -> Iterator[Event]:
+    """File-system times of each evidence file as recorded at intake (its original MAC/birth times)."""
+    from tergeu.timeline.parsers.fs import fs_events
+
+    def ns(t: datetime | None) -> int | None:
+        if t is None:
+            return None
+        d = t - datetime(1970, 1, 1, tzinfo=UTC)
+        return (d.days * 86400 + d.seconds) * 1_000_000_000 + d.microseconds * 1000
+
+    for i in items:
+        times = {"m": ns(i.mtime), "a": ns(i.atime), "c": ns(i.ctime), "b": ns(i.birthtime)}
+        attrs = {"owner": i.owner, "size": i.size, "mode": oct(i.mode), "sha256": i.sha256}
+        yield from fs_events(i.original_path, times, attrs, EvidenceRef(i.original_path, i.id, None, None))
 
 
 def row_to_event(r: EventRow) -> Event:

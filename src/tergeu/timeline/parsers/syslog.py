@@ -83,6 +83,17 @@ def first_year(ctx: ParseContext) -> int:
     return last_year - wraps
 
 
+_RX_OFFSET = re.compile(r"([+-]\d\d):?(\d\d)$")
+
+
+def _stamp_zone(stamp: str, default: str) -> str:
+    """The zone a stamp states (``UTC`` or ``+05:00``), else the source's zone."""
+    if stamp.endswith(("Z", "z")):
+        return "UTC"
+    m = _RX_OFFSET.search(stamp[19:])
+    return f"{m.group(1)}:{m.group(2)}" if m else default
+
+
 def _split_tag(rest: str) -> tuple[str, str, str, str]:
     """``host prog[pid]: msg`` -> (host, prog, pid, msg); a missing tag leaves prog empty."""
     if rest.startswith(("-", "—", ":")) or not rest:
@@ -207,11 +218,7 @@ class SyslogParser(TimelineParser):
                     attrs["msgid"] = msgid
                 if sd and sd != "-":
                     attrs["structured_data"] = sd
-                tzname = (
-                    "UTC"
-                    if stamp.endswith(("Z", "z")) or "+" in stamp[10:] or stamp[19:].count("-")
-                    else ctx.tz
-                )
+                tzname = _stamp_zone(stamp, ctx.tz)
             typed = classify(prog, msg) if prog else None
             etype = "syslog"
             if typed:
