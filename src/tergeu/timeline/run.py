@@ -168,7 +168,7 @@ def store_events(session: Session, case: Case, events: Iterable[Event], batch: i
     """
     from sqlalchemy import insert
 
-    table = EventRow.__table__
+    table: Any = EventRow.__table__
     n = 0
     rows: list[dict[str, object]] = []
     for e in events:

@@ -122,12 +122,9 @@ def logsource_matches(ls: Any, ev: Event) -> bool:
         elif service == "auditd":
             if ev.source != "audit":
                 return False
-        elif service in ("sshd", "sudo", "su", "cron"):
-            if str(a.get("program", "")).lower() != service:
-                return False
-    if category == "process_creation" and ev.event_type != "process_created":
-        return False
-    return True
+        elif service in ("sshd", "sudo", "su", "cron") and str(a.get("program", "")).lower() != service:
+            return False
+    return not (category == "process_creation" and ev.event_type != "process_created")
 
 
 @lru_cache(maxsize=4096)
@@ -181,7 +178,7 @@ def _value_matches(value: Any, actual: Any) -> bool:
         flags = 0
         for fl in getattr(value, "flags", set()) or set():
             flags |= {"i": re.I, "m": re.M, "s": re.S}.get(getattr(fl, "name", str(fl)).lower()[:1], 0)
-        rx = value.regexp
+        rx: Any = value.regexp
         if isinstance(rx, SigmaString):  # pySigma 2 keeps the pattern as a SigmaString
             rx = getattr(rx, "original", None) or rx.to_plain()
         return _regex(str(rx), flags).search(str(actual)) is not None
