@@ -68,18 +68,9 @@ def _is_case(ref: str) -> bool:
 
 
 def _event_json(ev: Event, display_tz: str) -> dict[str, Any]:
-    return {
-        "ts": iso(ev.ts),
-        "display_time": iso(ev.ts, display_tz),
-        "source_tz": ev.tz,
-        "precision": ev.ts_precision,
-        "ts_desc": ev.ts_desc,
-        "source": ev.source,
-        "event_type": ev.event_type,
-        "message": ev.message,
-        "ref": ev.ref.to_dict(),
-        "attrs": ev.attrs,
-    }
+    from tergeu.timeline.run import event_json
+
+    return event_json(ev, display_tz)
 
 
 def _print_events(events: list[Event] | Any, as_json: bool, display_tz: str, limit: int | None = None) -> int:
@@ -122,23 +113,40 @@ def files_cmd(
     limit: int = typer.Option(200, "--limit", help="Rows shown in the table (all rows with --json)."),
 ) -> None:
     """Parse loose files (no case) and print their events in time order."""
-    from tergeu.timeline.run import parse_loose
+    from tergeu.timeline.run import parse_loose, stream_json
 
     dtz = display_tz or settings.get("display_tz")
     zone(dtz)
+    zone(tz)
+
+    def report(path: str, parser: str | None, error: str | None, warnings: list[Any]) -> None:
+        for w in warnings:
+            where = w.offset if w.offset is not None else w.record
+            err_console.print(escape(f"! {w.path}@{where}: {w.message}"))
+        if error:
+            err_console.print(escape(f"✗ {path}: {error}"))
+        elif parser is None:
+            err_console.print(escape(f"! {path}: {t('timeline.no_parser')}"))
+
+    if as_json:
+        sys.stdout.flush()
+        stream_json(
+            paths,
+            sys.stdout.buffer,
+            tz,
+            year,
+            parser,
+            dtz,
+            on_result=lambda r: report(r["path"], r["parser"], r["error"], r["warnings"]),
+        )
+        sys.stdout.buffer.flush()
+        return
     events: list[Event] = []
     for res in parse_loose(paths, tz, year, parser):
-        for w in res.warnings:
-            err_console.print(
-                escape(f"! {w.path}@{w.offset if w.offset is not None else w.record}: {w.message}")
-            )
-        if res.error:
-            err_console.print(escape(f"✗ {res.error}"))
-        elif res.parser is None:
-            err_console.print(f"[yellow]![/] {res.path}: {t('timeline.no_parser')}")
+        report(res.path, res.parser, res.error, res.warnings)
         events.extend(res.events)
     events.sort(key=lambda e: e.ts)
-    _print_events(events, as_json, dtz, None if as_json else limit)
+    _print_events(events, False, dtz, limit)
 
 
 @app.command("parsers")
