@@ -102,3 +102,25 @@ def test_loose_files_form(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "Traceback" not in r.output
     r = runner.invoke(app, ["timeline", str(tmp_path / "missing.log")])
     assert r.exit_code != 0 and "Traceback" not in r.output
+
+
+def test_generic_mapping_from_cli(tmp_path: Path) -> None:
+    c = tmp_path / "ops.csv"
+    c.write_text("when;what\n01.05.2024 10:00;вход в банк-клиент\n", encoding="utf-8")
+    r = runner.invoke(
+        app,
+        [
+            "timeline",
+            str(c),
+            "--json",
+            "--parser",
+            "generic",
+            "--tz",
+            "Asia/Almaty",
+            "--map",
+            "time=when,message=what,fmt=%d.%m.%Y %H:%M",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    ev = json.loads(r.stdout.splitlines()[0])
+    assert ev["ts"] == "2024-05-01T05:00:00Z" and ev["source_tz"] == "Asia/Almaty" and "банк" in ev["message"]

@@ -157,3 +157,35 @@ def test_check_cli_json_lines(tmp_path: Path) -> None:
     assert any(o["kind"] == "time_backwards" for o in objs)
     for o in objs:
         assert {"kind", "source", "at", "offset_seconds", "summary"} <= set(o)
+
+
+def test_timestomp_walk_zero_subseconds(tmp_path: Path) -> None:
+    import os
+
+    for i in range(5):
+        (tmp_path / f"f{i}.txt").write_text(str(i))
+        os.utime(tmp_path / f"f{i}.txt", ns=(1_700_000_000_123_456_789 + i, 1_700_000_000_987_654_321 + i))
+    evil = tmp_path / "evil.exe"
+    evil.write_bytes(b"MZ")
+    os.utime(evil, ns=(1_546_336_800_000_000_000, 1_546_336_800_000_000_000))
+    result = CliRunner().invoke(app, ["timeline", "check", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    objs = [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
+    stomped = [o for o in objs if o["kind"] == "timestomp"]
+    assert len(stomped) == 1 and stomped[0]["refs"][0]["path"].endswith("evil.exe")
+
+
+def test_wtmp_clock_set_back(tmp_path: Path) -> None:
+    import struct
+
+    def rec(typ: int, user: str, sec: int) -> bytes:
+        return struct.pack("<hxxi32s4s32s256shhiii4i20s", typ, 100, b"pts/0", b"ts/0", user.encode(), b"203.0.113.5",
+                           0, 0, 0, sec, 0, 0, 0, 0, 0, b"")  # fmt: skip
+
+    base = 1_700_000_000
+    data = b"".join(rec(7, f"u{i}", base + i * 600) for i in range(10))
+    data += b"".join(rec(7, f"v{i}", base + 6000 - 7200 + i * 600) for i in range(10))
+    wtmp = tmp_path / "wtmp"
+    wtmp.write_bytes(data)
+    back = [f for f in check_files([wtmp], "UTC", None, CheckOptions()) if f.kind == "time_backwards"]
+    assert len(back) == 1 and abs(back[0].details["offset_seconds"] + 7200) <= 60

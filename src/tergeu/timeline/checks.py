@@ -43,13 +43,18 @@ def check_case(session: Session, case: Case, opts: CheckOptions, actor: str = "t
     return findings
 
 
-def check_files(paths: Sequence[Path], tz: str, year: int | None, opts: CheckOptions) -> list[Finding]:
+def check_files(
+    paths: Sequence[Path], tz: str, year: int | None, opts: CheckOptions, fs: bool = False
+) -> list[Finding]:
     from dataclasses import replace
 
     findings: list[Finding] = []
     fs_events = []
-    for res in parse_loose(paths, tz, year):
+    for res in parse_loose(paths, tz, year, fs=fs):
         if not res.events:
+            continue
+        if res.parser == "fswalk":
+            fs_events += res.events
             continue
         try:
             mtime = datetime.fromtimestamp(Path(res.path).stat().st_mtime, UTC)

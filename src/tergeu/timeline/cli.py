@@ -111,6 +111,12 @@ def files_cmd(
     parser: str = typer.Option(None, "--parser", help="Use this parser instead of sniffing."),
     display_tz: str = typer.Option(None, "--display-tz", help="Zone to show times in (TERGEU_DISPLAY_TZ)."),
     limit: int = typer.Option(200, "--limit", help="Rows shown in the table (all rows with --json)."),
+    mapping: str = typer.Option(
+        None, "--map", help="Generic CSV/JSONL: time=COL,message=COL,type=COL,fmt=%d.%m.%Y %H:%M"
+    ),
+    fs: bool = typer.Option(
+        False, "--fs", help="Also walk given folders for file-system times (MAC, owner, size)."
+    ),
 ) -> None:
     """Parse loose files (no case) and print their events in time order."""
     from tergeu.timeline.run import parse_loose, stream_json
@@ -128,7 +134,8 @@ def files_cmd(
         elif parser is None:
             err_console.print(escape(f"! {path}: {t('timeline.no_parser')}"))
 
-    if as_json:
+    options = {"map": mapping} if mapping else {}
+    if as_json and not fs:
         sys.stdout.flush()
         stream_json(
             paths,
@@ -138,15 +145,16 @@ def files_cmd(
             parser,
             dtz,
             on_result=lambda r: report(r["path"], r["parser"], r["error"], r["warnings"]),
+            options=options,
         )
         sys.stdout.buffer.flush()
         return
     events: list[Event] = []
-    for res in parse_loose(paths, tz, year, parser):
+    for res in parse_loose(paths, tz, year, parser, options, fs):
         report(res.path, res.parser, res.error, res.warnings)
         events.extend(res.events)
     events.sort(key=lambda e: e.ts)
-    _print_events(events, False, dtz, limit)
+    _print_events(events, as_json, dtz, None if as_json else limit)
 
 
 @app.command("parsers")
@@ -169,6 +177,7 @@ def build_cmd(
     year: int = typer.Option(None, "--year", help="Year of the first line of logs without years."),
     parser: str = typer.Option(None, "--parser", help="Only this parser."),
     by: str = typer.Option(None, "--by", help="Officer recorded in the custody ledger."),
+    mapping: str = typer.Option(None, "--map", help="Generic CSV/JSONL column mapping (see timeline files)."),
 ) -> None:
     """Run every matching parser over the case's evidence (one task per file)."""
     from tergeu.cases import get_case
@@ -178,7 +187,16 @@ def build_cmd(
     with session_scope() as s:
         c = get_case(s, case)
         with count_progress("timeline", len(c.evidence)) as advance:
-            res = build_case(s, c, tz, year, parser, _officer(by), on_item=advance)
+            res = build_case(
+                s,
+                c,
+                tz,
+                year,
+                parser,
+                _officer(by),
+                on_item=advance,
+                options={"map": mapping} if mapping else None,
+            )
         console.print(
             t(
                 "timeline.built",
@@ -275,6 +293,7 @@ def check_cmd(
         60.0, "--tolerance", help="Seconds of backward step tolerated as clock noise."
     ),
     by: str = typer.Option(None, "--by"),
+    fs: bool = typer.Option(True, "--fs/--no-fs", help="Walk given folders for timestomping checks."),
 ) -> None:
     """Find clock changes, time going backwards, record gaps, future times and timestomping."""
     from tergeu.timeline.checks import check_case, check_files
@@ -288,7 +307,7 @@ def check_cmd(
             c = get_case(s, targets[0])
             findings = check_case(s, c, opts, _officer(by))
     else:
-        findings = check_files([Path(p) for p in targets], tz, year, opts)
+        findings = check_files([Path(p) for p in targets], tz, year, opts, fs)
     _print_findings(findings, as_json)
 
 

@@ -91,11 +91,22 @@ def expand(paths: Sequence[Path]) -> Iterator[Path]:
 
 
 def parse_loose(
-    paths: Sequence[Path], tz: str = "UTC", year: int | None = None, only: str | None = None
+    paths: Sequence[Path],
+    tz: str = "UTC",
+    year: int | None = None,
+    only: str | None = None,
+    options: dict[str, Any] | None = None,
+    fs: bool = False,
 ) -> Iterator[FileResult]:
-    """Loose files (no case): each file with the parser that accepts it."""
+    """Loose files (no case): each file with the parser that accepts it; ``fs`` adds a metadata walk."""
+    if fs:
+        from tergeu.timeline.parsers.fs import walk
+
+        for p in paths:
+            if p.is_dir():
+                yield FileResult(f"{p} (file system)", "fswalk", list(walk(p)))
     for p in expand(paths):
-        ctx = ParseContext(path=p, name=str(p), tz=tz, year=year)
+        ctx = ParseContext(path=p, name=str(p), tz=tz, year=year, options=dict(options or {}))
         yield parse_one(ctx, only)
 
 
@@ -103,6 +114,20 @@ def item_tz(item: EvidenceItem, default: str) -> str:
     """Per-source zone: ``tz=Asia/Almaty`` in the evidence note wins over the command's default."""
     m = _TZ_NOTE.search(item.note or "") or _TZ_NOTE.search(item.source or "")
     return m.group(1) if m else default
+
+
+def profile_zones(session: Session, case: Case) -> list[tuple[str, str]]:
+    """(root folder, zone) of ``collect linux`` profiles: logs under a root are in that system's zone."""
+    from tergeu.db import Artifact
+
+    out = []
+    for a in session.scalars(
+        select(Artifact).where(Artifact.case_id == case.id, Artifact.kind == "linux_profile")
+    ):
+        root, ztz = (a.meta or {}).get("root"), (a.meta or {}).get("timezone")
+        if root and ztz:
+            out.append((str(Path(root).resolve()), str(ztz)))
+    return out
 
 
 @dataclass
@@ -122,6 +147,7 @@ def build_case(
     only: str | None = None,
     actor: str = "tergeu",
     on_item: Any = None,
+    options: dict[str, Any] | None = None,
 ) -> BuildResult:
     """(Re)build the case's timeline: earlier events of the evidence parsed now are replaced."""
     from tergeu import custody, results
@@ -138,9 +164,16 @@ def build_case(
             "year": year,
             "mtime": i.mtime,
             "parser": only,
+            "options": dict(options or {}),
         }
         for i in items
     ]
+    zones = profile_zones(session, case)
+    for task, i in zip(tasks, items, strict=True):
+        if not _TZ_NOTE.search(i.note or "") and tz == "UTC":
+            for root, ztz in zones:
+                if i.original_path.startswith(root):
+                    task["tz"] = ztz
     out = BuildResult()
     results.clear(session, case, ANALYZER)
     session.execute(delete(EventRow).where(EventRow.case_id == case.id, EventRow.source.in_(SOURCES)))
@@ -311,7 +344,13 @@ def json_task(args: dict[str, Any]) -> dict[str, Any]:
 
     from tergeu.timeline.core import EPOCH
 
-    ctx = ParseContext(path=Path(args["path"]), name=args["path"], tz=args["tz"], year=args.get("year"))
+    ctx = ParseContext(
+        path=Path(args["path"]),
+        name=args["path"],
+        tz=args["tz"],
+        year=args.get("year"),
+        options=args.get("options") or {},
+    )
     keys, lens = array("q"), array("q")
     warnings: list[ParseWarning] = []
     out: dict[str, Any] = {"path": args["path"], "parser": None, "error": None}
@@ -370,6 +409,7 @@ def stream_json(
     only: str | None = None,
     display_tz: str = "UTC",
     on_result: Any = None,
+    options: dict[str, Any] | None = None,
 ) -> int:
     """Parse files in parallel (executor), then write all events to ``sink`` (binary) in time order."""
     import heapq
@@ -381,7 +421,15 @@ def stream_json(
     n_total = 0
     with tempfile.TemporaryDirectory(prefix="tergeu-tl-") as tmpdir:
         tasks = [
-            {"path": f, "tz": tz, "year": year, "parser": only, "display_tz": display_tz, "tmpdir": tmpdir}
+            {
+                "path": f,
+                "tz": tz,
+                "year": year,
+                "parser": only,
+                "display_tz": display_tz,
+                "tmpdir": tmpdir,
+                "options": dict(options or {}),
+            }
             for f in files
         ]
         results: list[dict[str, Any]] = []
