@@ -219,7 +219,7 @@ def main() -> None:
         print(f"plaso: not available — {found}; Tergeu figures above stand alone")
         return
     l2t, psort = found
-    for name, inputs, parsers in (("logs", logs, "text/syslog"), ("evtx", evtx, "winevtx")):
+    for name, inputs, parsers in (("logs", logs, "text"), ("evtx", evtx, "winevtx")):
         if not inputs:
             continue
         dt, rss, n, rc = run_plaso(l2t, psort, inputs, name, parsers)
