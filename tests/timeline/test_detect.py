@@ -146,6 +146,12 @@ def test_command_new_time_formats() -> None:
     assert command_new_time("/bin/date 03140900", at, "UTC") == at - timedelta(hours=3)
     assert command_new_time("timedatectl set-time '09:00'", at, "UTC") == at - timedelta(hours=3)
     assert command_new_time("/usr/bin/ls -la", at, "UTC") is None
+    assert command_new_time("/bin/date --set='-3 hours'", at, "UTC") == at - timedelta(hours=3)
+    assert command_new_time("/bin/date -s '3 hours ago'", at, "UTC") == at - timedelta(hours=3)
+    assert command_new_time("date -s @1741935600", at, "UTC") == datetime(2025, 3, 14, 7, 0, tzinfo=UTC)
+    assert command_new_time("hwclock --set --date='2025-03-14 09:00:00'", at, "UTC") == at - timedelta(
+        hours=3
+    )
 
 
 def test_check_cli_json_lines(tmp_path: Path) -> None:

@@ -94,6 +94,10 @@ _DATE_ARG = re.compile(
 _DATE_MMDD = re.compile(r"date\s+(\d{2})(\d{2})(\d{2})(\d{2})((?:\d{2})?\d{2})?(?:\.(\d{2}))?\b")
 
 
+_RELATIVE = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(sec\w*|min\w*|hour\w*|day\w*|week\w*)(\s+ago)?$", re.I)
+_UNITS = {"sec": 1.0, "min": 60.0, "hou": 3600.0, "day": 86400.0, "wee": 604800.0}
+
+
 def command_new_time(command: str, when: datetime, tz: str) -> datetime | None:
     """The time a ``date``/``timedatectl``/``hwclock`` command set, in UTC, when it names one."""
     zone_ = zone(tz)
@@ -112,6 +116,14 @@ def command_new_time(command: str, when: datetime, tz: str) -> datetime | None:
     if not m:
         return None
     arg = m.group(1).strip()
+    if arg.startswith("@") and arg[1:].replace(".", "", 1).isdigit():
+        return datetime.fromtimestamp(float(arg[1:]), UTC)
+    rel = _RELATIVE.match(arg)
+    if rel:
+        n = float(rel.group(1)) * _UNITS[rel.group(2).lower().rstrip("s")[:3]]
+        if rel.group(3):
+            n = -n
+        return when + timedelta(seconds=n)
     for fmt in (
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",
