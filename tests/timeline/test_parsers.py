@@ -349,3 +349,16 @@ def test_generic_csv_and_jsonl_with_mapping(tmp_path: Path) -> None:
     )
     res = run(j)
     assert res.parser == "generic" and res.events[1].ts_precision == "ms"
+
+
+def test_dst_fall_back_is_not_a_clock_change(tmp_path: Path) -> None:
+    from tergeu.timeline.detect import CheckOptions, check_stream
+
+    log = tmp_path / "syslog"
+    lines = []
+    for hh, mm in [(1, 50), (2, 10), (2, 40), (2, 55), (2, 5), (2, 20), (2, 50), (3, 10)]:
+        lines.append(f"Oct 27 {hh:02d}:{mm:02d}:00 h cron[1]: tick")
+    log.write_text("\n".join(lines) + "\n")
+    res = run(log, tz="Europe/Berlin", year=2024)
+    assert [e.ts for e in res.events] == sorted(e.ts for e in res.events)
+    assert not [f for f in check_stream(res.events, "syslog", CheckOptions()) if f.kind == "time_backwards"]

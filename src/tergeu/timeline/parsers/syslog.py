@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -39,6 +39,7 @@ _RX_PREPASS = re.compile(
     rb"^(?:<\d{1,3}>)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(\d{1,2}) ", re.M
 )
 _MONTHS_B = {k.encode(): v for k, v in MONTHS.items()}
+_DST_SLACK = timedelta(minutes=5)
 _WRAP = 6  # a month smaller by at least this much than the previous line's means a new year
 
 
@@ -135,6 +136,7 @@ class SyslogParser(TimelineParser):
         prev_mon = 0
         cache: dict[tuple[int, int, int, str], datetime] = {}
         pending: Event | None = None
+        last_ts: datetime | None = None
         seen = False
         source = self.source
         for item in iter_lines(ctx):
@@ -165,6 +167,12 @@ class SyslogParser(TimelineParser):
                     if len(cache) > 4096:
                         cache.clear()
                     cache[key] = ts
+                if last_ts is not None and tz is not UTC and ts < last_ts - _DST_SLACK:
+                    # Local time repeats an hour when daylight saving ends: take the later reading.
+                    later = ts.astimezone(tz).replace(fold=1).astimezone(UTC)
+                    if later != ts and later >= last_ts - _DST_SLACK:
+                        ts = later
+                last_ts = ts
                 prec = "s"
                 if frac:
                     ts = ts.replace(microsecond=int((frac + "00000")[:6]))
