@@ -30,7 +30,8 @@ class TimelineGroup(FriendlyGroup):
     """Sends ``timeline FILE...`` to the ``files`` command."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and not args[0].startswith("-") and args[0] not in self.commands:
+        first = next((a for a in args if not a.startswith("-")), None)
+        if first is not None and first not in self.commands and "--help" not in args:
             args = ["files", *args]
         return super().parse_args(ctx, args)  # type: ignore[no-any-return]
 
