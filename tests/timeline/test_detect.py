@@ -195,3 +195,36 @@ def test_wtmp_clock_set_back(tmp_path: Path) -> None:
     wtmp.write_bytes(data)
     back = [f for f in check_files([wtmp], "UTC", None, CheckOptions()) if f.kind == "time_backwards"]
     assert len(back) == 1 and abs(back[0].details["offset_seconds"] + 7200) <= 60
+
+
+def test_offset_measured_against_network_reference(tmp_path: Path) -> None:
+    """auth.log clock set back by an odd amount; Zeek (trusted clock) saw the same client ports."""
+    rng = random.Random(5)
+    shift = -timedelta(hours=3, minutes=7, seconds=41)
+    t = datetime(2025, 3, 14, 6, 0, 0)
+    auth, conn = (
+        [],
+        [
+            "#separator \\x09",
+            "#path\tconn",
+            "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto",
+        ],
+    )
+    for i in range(200):
+        t += timedelta(seconds=rng.randint(30, 900))
+        port = 40000 + i
+        shown = t + shift if i >= 100 else t
+        auth.append(
+            f"{shown:%b} {shown.day:2d} {shown:%H:%M:%S} web01 sshd[{2000 + i}]: Failed password for root from 203.0.113.9 port {port} ssh2"
+        )
+        conn.append(
+            f"{(t.replace(tzinfo=UTC) - timedelta(seconds=1)).timestamp():.6f}\tC{i}\t203.0.113.9\t{port}\t10.0.0.5\t22\ttcp"
+        )
+    (tmp_path / "auth.log").write_text("\n".join(auth) + "\n")
+    (tmp_path / "conn.log").write_text("\n".join(conn) + "\n")
+    findings = check_files([tmp_path / "auth.log", tmp_path / "conn.log"], "UTC", 2025, CheckOptions())
+    back = [f for f in findings if f.kind == "time_backwards"]
+    assert len(back) == 1
+    d = back[0].details
+    assert d["reference_source"].endswith("conn.log") and d["reference_matches"] >= 50
+    assert abs(d["offset_seconds"] - shift.total_seconds()) <= 2

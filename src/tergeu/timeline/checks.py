@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tergeu.db import Case
 from tergeu.records import Finding
-from tergeu.timeline.detect import ANALYZER, CheckOptions, check_stream, timestomp
+from tergeu.timeline.detect import ANALYZER, CheckOptions, check_stream, refine_with_reference, timestomp
 from tergeu.timeline.run import case_events, parse_loose
 
 
@@ -24,12 +24,17 @@ def check_case(session: Session, case: Case, opts: CheckOptions, actor: str = "t
     from tergeu import custody, results
 
     findings: list[Finding] = []
+    streams = {}
     for item in case.evidence:
-        events = list(case_events(session, case, evidence_id=item.id, order="record"))
+        events = [
+            e for e in case_events(session, case, evidence_id=item.id, order="record") if e.source != "fs"
+        ]
         if not events:
             continue
         o = replace(opts, acquired=item.acquired_at)
         findings += check_stream(events, item.original_path, o)
+        streams[item.original_path] = events
+    refine_with_reference(findings, streams)
     results.clear(session, case, ANALYZER)
     results.save_findings(session, case, findings)
     custody.append(
@@ -50,6 +55,7 @@ def check_files(
 
     findings: list[Finding] = []
     fs_events = []
+    streams = {}
     for res in parse_loose(paths, tz, year, fs=fs):
         if not res.events:
             continue
@@ -62,6 +68,8 @@ def check_files(
             mtime = None
         o = replace(opts, acquired=opts.acquired or mtime)
         findings += [f for f in check_stream(res.events, res.path, o) if f.kind != "timestomp"]
+        streams[res.path] = res.events
         fs_events += [e for e in res.events if e.source == "fs"]
+    refine_with_reference(findings, streams)
     findings += timestomp(fs_events, "fs")
     return findings

@@ -536,3 +536,59 @@ def to_line(f: Finding) -> dict[str, Any]:
         "found": d.get("found"),
         "refs": [r.to_dict() for r in f.refs],
     }
+
+
+def _flow_key(ev: Event) -> tuple[str, str] | None:
+    a = ev.attrs
+    ip = a.get("src_ip") or a.get("id.orig_h") or a.get("IpAddress")
+    port = a.get("src_port") or a.get("id.orig_p") or a.get("IpPort")
+    if ip and port and str(port) not in ("0", "-"):
+        return str(ip), str(port)
+    return None
+
+
+def refine_with_reference(findings: list[Finding], streams: dict[str, Sequence[Event]]) -> None:
+    """Re-estimate backward-jump offsets against other sources that saw the same connections.
+
+    A host log (auth.log: ``from IP port P``) and a network log from another clock (Zeek, Suricata,
+    firewall) name the same client address and port; the median difference of their times over the
+    shifted segment is the offset of the host clock, as trustworthy as the reference clock (which is
+    checked on the segment before the jump, where the difference should be near zero).
+    """
+    index: dict[str, dict[tuple[str, str], datetime]] = {}
+    for name, evs in streams.items():
+        idx: dict[tuple[str, str], datetime] = {}
+        for e in evs:
+            k = _flow_key(e)
+            if k and k not in idx:
+                idx[k] = e.ts
+        index[name] = idx
+    for f in findings:
+        if f.kind != "time_backwards" or f.start is None:
+            continue
+        src = str(f.details.get("source"))
+        evs = streams.get(src)
+        if not evs:
+            continue
+        jump_at = next((i for i, e in enumerate(evs) if e.ref == f.refs[-1]), None)
+        if jump_at is None:
+            continue
+        after, before = evs[jump_at : jump_at + 500], evs[max(0, jump_at - 500) : jump_at]
+        for other, idx in index.items():
+            if other == src or not idx:
+                continue
+            d_after = [(e.ts - idx[k]).total_seconds() for e in after if (k := _flow_key(e)) and k in idx]
+            if len(d_after) < 1:
+                continue
+            d_before = [(e.ts - idx[k]).total_seconds() for e in before if (k := _flow_key(e)) and k in idx]
+            ref_off = statistics.median(d_after)
+            base = statistics.median(d_before) if d_before else None
+            f.details.update(
+                offset_spacing_estimate=f.details.get("offset_seconds"),
+                offset_seconds=round(ref_off - (base or 0.0), 3),
+                reference_source=other,
+                reference_matches=len(d_after),
+                reference_offset_before_jump=None if base is None else round(base, 3),
+            )
+            f.method += f"; offset measured against {other} ({len(d_after)} shared connections)"
+            break
