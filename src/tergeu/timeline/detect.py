@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -547,7 +547,7 @@ def _flow_key(ev: Event) -> tuple[str, str] | None:
     return None
 
 
-def refine_with_reference(findings: list[Finding], streams: dict[str, Sequence[Event]]) -> None:
+def refine_with_reference(findings: list[Finding], streams: Mapping[str, Sequence[Event]]) -> None:
     """Re-estimate backward-jump offsets against other sources that saw the same connections.
 
     A host log (auth.log: ``from IP port P``) and a network log from another clock (Zeek, Suricata,
@@ -567,9 +567,10 @@ def refine_with_reference(findings: list[Finding], streams: dict[str, Sequence[E
         if f.kind != "time_backwards" or f.start is None:
             continue
         src = str(f.details.get("source"))
-        evs = streams.get(src)
-        if not evs:
+        found = streams.get(src)
+        if not found:
             continue
+        evs = found
         jump_at = next((i for i, e in enumerate(evs) if e.ref == f.refs[-1]), None)
         if jump_at is None:
             continue
