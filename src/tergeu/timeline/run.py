@@ -48,6 +48,8 @@ class FileResult:
     events: list[Event] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     error: str | None = None
+    spill: str | None = None  # events pickled in batches by a worker (kept out of process memory)
+    n_events: int = 0
 
 
 def parse_one(ctx: ParseContext, only: str | None = None) -> FileResult:
@@ -72,7 +74,12 @@ def parse_one(ctx: ParseContext, only: str | None = None) -> FileResult:
 
 
 def parse_task(args: dict[str, Any]) -> FileResult:
-    """Worker side of ``timeline build``: one evidence file."""
+    """Worker side of ``timeline build``: one evidence file, events spilled to a temp file in batches."""
+    import pickle
+    import tempfile
+
+    from tergeu.errors import TergeuError
+
     ctx = ParseContext(
         path=Path(args["path"]),
         name=args["name"],
@@ -80,8 +87,54 @@ def parse_task(args: dict[str, Any]) -> FileResult:
         tz=args.get("tz") or "UTC",
         year=args.get("year"),
         mtime=args.get("mtime"),
+        options=args.get("options") or {},
     )
-    return parse_one(ctx, args.get("parser"))
+    res = FileResult(ctx.name, None)
+    fd, spill = tempfile.mkstemp(prefix="tl-", suffix=".pickle", dir=args.get("tmpdir"))
+    res.spill = spill
+    with open(fd, "wb") as fh:
+        batch: list[Event] = []
+        try:
+            res.parser, items = parse_file(ctx, args.get("parser"))
+            for it in items:
+                if isinstance(it, Event):
+                    batch.append(it)
+                    if len(batch) >= 5000:
+                        pickle.dump(batch, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                        res.n_events += len(batch)
+                        batch = []
+                elif len(res.warnings) < 1000:
+                    res.warnings.append(it)
+        except TergeuError as exc:
+            res.error = exc.message()
+        except OSError as exc:
+            res.error = f"{ctx.name}: {exc.strerror or exc}"
+        if batch:
+            pickle.dump(batch, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            res.n_events += len(batch)
+    if res.parser is None and res.warnings and not res.error:
+        res.error = "; ".join(w.message for w in res.warnings[:3])
+    return res
+
+
+def spilled(res: FileResult) -> Iterator[Event]:
+    """Events a worker spilled, batch by batch; the temp file is removed afterwards."""
+    import os
+    import pickle
+
+    if not res.spill:
+        yield from res.events
+        return
+    try:
+        with open(res.spill, "rb") as fh:
+            while True:
+                try:
+                    batch = pickle.load(fh)
+                except EOFError:
+                    break
+                yield from batch
+    finally:
+        os.unlink(res.spill)
 
 
 def expand(paths: Sequence[Path]) -> Iterator[Path]:
@@ -174,6 +227,12 @@ def build_case(
             for root, ztz in zones:
                 if i.original_path.startswith(root):
                     task["tz"] = ztz
+    import shutil
+    import tempfile
+
+    tmpdir = tempfile.mkdtemp(prefix="tergeu-build-")
+    for task in tasks:
+        task["tmpdir"] = tmpdir
     out = BuildResult()
     results.clear(session, case, ANALYZER)
     session.execute(delete(EventRow).where(EventRow.case_id == case.id, EventRow.source.in_(SOURCES)))
@@ -187,14 +246,16 @@ def build_case(
                 out.skipped.append(f"{task['name']}: {type(res).__name__}: {res}")
                 continue
             if res.parser is None:
+                list(spilled(res))
                 out.skipped.append(task["name"] + (f": {res.error}" if res.error else ""))
                 continue
             out.files += 1
-            out.events += store_events(session, case, res.events)
+            out.events += store_events(session, case, spilled(res))
             out.warnings += results.save_warnings(session, case, ANALYZER, res.warnings)
-            out.per_parser[res.parser] = out.per_parser.get(res.parser, 0) + len(res.events)
+            out.per_parser[res.parser] = out.per_parser.get(res.parser, 0) + res.n_events
     finally:
         executor.close()
+        shutil.rmtree(tmpdir, ignore_errors=True)
     custody.append(
         session,
         case,
