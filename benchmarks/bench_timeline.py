@@ -4,7 +4,7 @@ Inputs: generated syslog + auth.log (realistic sshd/sudo/CRON/kernel/systemd lin
 all by default) and the EVTX samples. Tergeu runs ``tergeu timeline FILE... --json`` (parse, sort,
 JSON lines out); plaso runs ``log2timeline.py`` then ``psort.py -o json_line`` from PyPI in
 ``benchmarks/.venv-plaso`` (created here when missing). Each tool runs in its own process; wall time
-and peak RSS (ru_maxrss of the finished process tree) are measured, events/s and ratios printed.
+and peak RSS (sum over the process tree, workers included, sampled every 0.1 s) are measured, events/s and ratios printed.
 
     python benchmarks/bench_timeline.py [--lines 1000000] [--evtx DIR] [--skip-plaso]
 """
@@ -77,19 +77,41 @@ def gen_logs(lines: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
     return syslog, auth
 
 
+_WRAPPER = """
+import json, subprocess, sys, time, resource
+out = open(sys.argv[1], "wb") if sys.argv[1] != "-" else subprocess.DEVNULL
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL)
+peak = 0
+try:
+    import psutil
+    root = psutil.Process(p.pid)
+    while p.poll() is None:
+        total = 0
+        try:
+            for proc in [root, *root.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        peak = max(peak, total // 1024)
+        time.sleep(0.1)
+except ImportError:
+    p.wait()
+dt = time.perf_counter() - t
+single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps([dt, max(peak, single), p.returncode]))
+"""
+
+
 def run_measured(
     cmd: list[str], stdout: Path | None = None, env: dict[str, str] | None = None
 ) -> tuple[float, int, int]:
-    """(seconds, peak RSS in KiB of the process tree, exit code), measured in a fresh wrapper."""
-    code = (
-        "import resource, subprocess, sys, time, json\n"
-        "out = open(sys.argv[1], 'wb') if sys.argv[1] != '-' else subprocess.DEVNULL\n"
-        "t = time.perf_counter(); p = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL)\n"
-        "dt = time.perf_counter() - t\n"
-        "print(json.dumps([dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode]))\n"
-    )
+    """(seconds, peak RSS in KiB summed over the whole process tree (workers included), exit code)."""
     res = subprocess.run(
-        [sys.executable, "-c", code, str(stdout) if stdout else "-", *cmd],
+        [sys.executable, "-c", _WRAPPER, str(stdout) if stdout else "-", *cmd],
         capture_output=True,
         text=True,
         env=env,
