@@ -1,0 +1,1 @@
+"""Timelines from logs and artifacts, clock-tampering detection, Sigma and the digital-trace protocol."""

