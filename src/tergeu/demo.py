@@ -72,7 +72,10 @@ def run_demo(home: Path | None = None) -> DemoContext:
         case = new_case(s, "Demo: SMS-code fraud and SSH brute force", OFFICER, ["190"])
         ctx.case_number = case.number
         say(f"{t('demo.case')}: {case.number}")
-        result = add_evidence(s, case, [ctx.samples], OFFICER, source="tergeu demo samples")
+        evidence = sorted(
+            p for p in ctx.samples.iterdir() if p.is_file() and not p.name.startswith(("LICENSE", "README"))
+        )
+        result = add_evidence(s, case, evidence, OFFICER, source="tergeu demo samples")
         say(f"{t('demo.intake')}: {len(result.added)}")
         append(
             s, case, OFFICER, "transferred", [i.id for i in result.added], {"from": OFFICER, "to": EXAMINER}
