@@ -76,6 +76,7 @@ def expand(paths: Sequence[Path]) -> Iterator[Path]:
                     if full.is_file() and not full.is_symlink():
                         yield full
         elif p.exists():
+            store.check_regular(p)
             yield p
         else:
             raise EvidenceUnreadable("file not found", path=p, key="error.missing")

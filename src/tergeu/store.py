@@ -140,6 +140,7 @@ def _chunk_size() -> int:
 def _open_source(src: Path) -> int:
     flags = os.O_RDONLY | getattr(os, "O_NOATIME", 0)  # do not even touch the access time when allowed
     try:
+        check_regular(src)
         try:
             return os.open(src, flags)
         except PermissionError:
@@ -152,6 +153,20 @@ def _open_source(src: Path) -> int:
         raise EvidenceUnreadable("is a directory", path=src) from exc
     except OSError as exc:
         raise EvidenceUnreadable(str(exc), path=src) from exc
+
+
+def check_regular(path: Path) -> None:
+    """Refuse what is not a file or a block device before opening it.
+
+    Opening a named pipe blocks until some writer appears, and a socket or character device never
+    ends: either would hang an intake forever instead of telling the officer what is wrong.
+    """
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    if not (stat.S_ISREG(mode) or stat.S_ISBLK(mode)):
+        kind = "named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+        raise EvidenceUnreadable(f"not a regular file ({kind})", path=path)
 
 
 def _digest_into(hasher: Any) -> Callable[[memoryview, int], None]:

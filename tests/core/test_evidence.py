@@ -110,3 +110,25 @@ def test_kill_minus_nine_then_resume(tmp_path: Path) -> None:
         result = add_evidence(s, case, [src], "Officer")
         assert len(result.skipped) == partial and len(result.added) == 400 - partial
         assert len(case.evidence) == 400 and verify_case(s, case).ok
+
+
+def test_fifo_argument_is_refused_without_blocking(tmp_path: Path, db_url: str) -> None:
+    from tergeu.errors import EvidenceUnreadable
+    from tergeu.evidence import expand
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(EvidenceUnreadable) as info:
+        list(expand([fifo]))
+    assert "pipe" in info.value.message()
+
+
+def test_fifo_inside_a_folder_is_skipped(tmp_path: Path, db_url: str) -> None:
+    folder = tmp_path / "seized"
+    folder.mkdir()
+    (folder / "a.txt").write_text("a")
+    os.mkfifo(folder / "pipe")
+    with session_scope() as s:
+        case = new_case(s, "t", "Officer")
+        result = add_evidence(s, case, [folder], "Officer")
+        assert [i.name for i in result.added] == ["a.txt"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -50,3 +51,34 @@ def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(EvidenceUnreadable) as info:
         store.put(f)
     assert "locked" in info.value.message()
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    """Opening a named pipe for reading blocks until a writer appears: intake must refuse it at once."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    signal.alarm(20)  # a regression hangs in open(): fail instead of blocking the suite
+    try:
+        with pytest.raises(EvidenceUnreadable) as info:
+            store.put(fifo)
+    finally:
+        signal.alarm(0)
+    assert "pipe" in info.value.message() and "regular" in info.value.detail
+
+
+def test_permission_denied_is_a_clear_error_even_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = tmp_path / "locked"
+    f.write_bytes(b"x")
+    real_open = os.open
+
+    def deny(path: object, flags: int, *a: object) -> int:
+        if str(path) == str(f):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", deny)
+    with pytest.raises(EvidenceUnreadable) as info:
+        store.put(f)
+    assert "locked" in info.value.message() and info.value.key == "error.permission"
