@@ -178,3 +178,25 @@ def test_keys_new_with_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "passphrase" in run(
         "custody", "transfer", number, "all", "--from", "Capt. Abenov", "--to", "y", code=6
     )
+
+
+def test_closed_stdout_pipe_is_quiet() -> None:
+    """``tergeu net --help | head -12``: the reader going away is no error worth a message."""
+    cmd = f"'{sys.executable}' -c 'from tergeu.cli import main; main()' --lang kk net --help | head -12"
+    for _ in range(6):  # the reader leaves while we are still writing: a race, so try a few times
+        proc = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120)
+        assert "BrokenPipe" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_unexpected_error_hint_is_translated(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tergeu.cases
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(tergeu.cases, "list_cases", boom)
+    result = runner.invoke(app, ["--lang", lang, "case", "list"])
+    assert result.exit_code == 1
+    assert "boom" in result.output and "TERGEU_DEBUG=1" in result.output
+    assert "shows the traceback" not in result.output
