@@ -133,7 +133,12 @@ def validate_all() -> None:
 
 def home() -> Path:
     path = Path(get("home")).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise ConfigError(f"{path}: not a folder", key="error.home") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}", key="error.home") from exc
     return path
 
 
