@@ -63,3 +63,13 @@ def get_case(session: Session, ref: str | int) -> Case:
 
 def list_cases(session: Session) -> list[Case]:
     return list(session.scalars(select(Case).order_by(Case.id)))
+
+
+def status_label(status: str, lang: str | None = None) -> str:
+    """A case status as a person reads it (statuses set by the workspace carry ``web.st.*`` texts)."""
+    from tergeu.i18n import catalogue, t
+
+    for key in (f"case.status.{status}", f"web.st.{status}"):
+        if key in catalogue():
+            return t(key, lang)
+    return status

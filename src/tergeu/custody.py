@@ -42,6 +42,14 @@ ACTIONS = (
 )
 
 
+def action_label(action: str, lang: str | None = None) -> str:
+    """The action as a person reads it; the ledger itself keeps the English code."""
+    from tergeu.i18n import catalogue, t
+
+    key = f"custody.action.{action}"
+    return t(key, lang) if key in catalogue() else action
+
+
 def canonical(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 

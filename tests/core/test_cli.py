@@ -200,3 +200,14 @@ def test_unexpected_error_hint_is_translated(lang: str, monkeypatch: pytest.Monk
     assert result.exit_code == 1
     assert "boom" in result.output and "TERGEU_DEBUG=1" in result.output
     assert "shows the traceback" not in result.output
+
+
+def test_kazakh_ledger_and_case_list_have_no_english_words() -> None:
+    number = _new_case()
+    out = run("--lang", "kk", "custody", "log", number)
+    assert "opened" not in out and "seal:" not in out
+    assert "ашылды" in out and "мөр" in out.lower()
+    out = run("--lang", "kk", "case", "list")
+    assert "│ open" not in out and "ашық" in out
+    out = run("--lang", "ru", "case", "show", number)
+    assert "│ open" not in out and "открыто" in out
