@@ -63,6 +63,14 @@ class FriendlyGroup(TyperGroup):
         except KeyboardInterrupt:
             err_console.print(f"[bold yellow]![/] {t('error.interrupted')}")
             raise typer.Exit(130) from None
+        except OSError as exc:
+            # An output that is a folder, a full or read-only disk: the person can act on the path.
+            if _debug():
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            reason = exc.strerror or str(exc)
+            err_console.print(f"[bold red]✗[/] {t('error.os')} — {where}{reason}", soft_wrap=True)
+            raise typer.Exit(4) from None
         except Exception as exc:
             if _debug() or type(exc).__module__.startswith(("click", "typer")):
                 raise

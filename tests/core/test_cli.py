@@ -211,3 +211,11 @@ def test_kazakh_ledger_and_case_list_have_no_english_words() -> None:
     assert "│ open" not in out and "ашық" in out
     out = run("--lang", "ru", "case", "show", number)
     assert "│ open" not in out and "открыто" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "kk"])
+def test_output_path_that_is_a_folder_is_named(tmp_path: Path, lang: str) -> None:
+    number = _new_case()
+    out = run("--lang", lang, "report", number, "--out", str(tmp_path), code=4)
+    assert str(tmp_path) in out.replace("\n", "")
+    assert "Something went wrong" not in out and "Бірдеңе дұрыс болмады" not in out
