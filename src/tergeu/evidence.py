@@ -104,6 +104,9 @@ def add_evidence(
     """Ingest ``paths`` into ``case``; each committed batch carries one signed ``acquired`` entry."""
     result = IntakeResult()
     files = [p.resolve() for p in expand(paths)]
+    if not files and paths:
+        # "0 items added" would read as success to an officer who pointed at the wrong folder.
+        raise EvidenceUnreadable("folder holds no files to take", path=paths[0])
     known = {
         (row.original_path, row.size, row.mtime)
         for row in session.scalars(select(EvidenceItem).where(EvidenceItem.case_id == case.id))

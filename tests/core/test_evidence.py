@@ -132,3 +132,15 @@ def test_fifo_inside_a_folder_is_skipped(tmp_path: Path, db_url: str) -> None:
         case = new_case(s, "t", "Officer")
         result = add_evidence(s, case, [folder], "Officer")
         assert [i.name for i in result.added] == ["a.txt"]
+
+
+def test_empty_folder_is_a_clear_error(tmp_path: Path, db_url: str) -> None:
+    from tergeu.errors import EvidenceUnreadable
+
+    folder = tmp_path / "seized"
+    (folder / "sub").mkdir(parents=True)
+    with session_scope() as s:
+        case = new_case(s, "t", "Officer")
+        with pytest.raises(EvidenceUnreadable) as info:
+            add_evidence(s, case, [folder], "Officer")
+    assert "seized" in info.value.message() and "no files" in info.value.detail
