@@ -178,3 +178,21 @@ def test_read_bundle_hostile_json(tmp_path: Path) -> None:
     bom = tmp_path / "bom.json"
     bom.write_bytes(b"\xef\xbb\xbf" + b'{"type": "bundle", "id": "bundle--1", "objects": []}')
     assert read_bundle(bom) == []
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from tergeu.errors import InputError
+    from tergeu.exchange.stix import load_json
+
+    path = tmp_path / "bundle.json"
+    os.mkfifo(path)
+    signal.alarm(20)  # a regression blocks in open(): fail instead
+    try:
+        with pytest.raises(InputError) as info:
+            load_json(path)
+    finally:
+        signal.alarm(0)
+    assert "regular" in info.value.detail

@@ -58,3 +58,22 @@ def test_cp1251_names_the_encoding_problem(tmp_path: Path) -> None:
         parse_csv(f)
     assert info.value.offset == len(HEADER) + len("190,2023,")
     assert "UTF-8" in info.value.detail
+
+
+@pytest.mark.parametrize("kind", ["fifo", "chardev"])
+def test_fifo_and_devices_are_refused_without_blocking(tmp_path: Path, kind: str) -> None:
+    import os
+    import signal
+
+    if kind == "fifo":
+        path = tmp_path / "stats.csv"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    signal.alarm(20)  # a regression blocks in open() or reads forever: fail instead
+    try:
+        with pytest.raises(InputError) as info:
+            parse_csv(path)
+    finally:
+        signal.alarm(0)
+    assert "regular" in info.value.detail

@@ -30,6 +30,7 @@ from tergeu.db import Case
 from tergeu.errors import InputError
 from tergeu.exchange.casedata import CaseData, IdentifierView, load
 from tergeu.plugins import Plugin
+from tergeu.store import check_regular
 
 NAMESPACE = uuid.UUID("5b9e3a57-63c5-4d6e-9f8a-7b1c2f0e4a11")
 
@@ -320,6 +321,7 @@ def load_json(path: Path) -> Any:
     Windows editor, and arrays nested deeper than the decoder's recursion limit all occur.
     """
     try:
+        check_regular(path, allow_block=False)
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(exc.strerror or str(exc), path=path) from exc

@@ -18,6 +18,7 @@ from tergeu import settings
 from tergeu.cases import KNOWN_ARTICLES
 from tergeu.errors import InputError, NotFoundError
 from tergeu.stats.builtin import CrossTable
+from tergeu.store import check_regular
 
 COLUMNS = ("article", "year", "region", "count")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")
@@ -55,9 +56,10 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str, int]:
 def parse_csv(path: Path) -> list[StatRow]:
     """Read and validate a statistics CSV; raise one :class:`InputError` listing every bad row."""
     try:
+        check_regular(path, allow_block=False)
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(str(exc), path=path) from exc
+        raise InputError(exc.strerror or str(exc), path=path) from exc
     text, encoding, bom = _decode(raw, path)
     lines = text.splitlines(keepends=True)
     offsets = [bom]
