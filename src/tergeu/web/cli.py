@@ -120,11 +120,12 @@ def serve(
     import uvicorn
 
     from tergeu.db import get_engine
-    from tergeu.web.app import create_app
+    from tergeu.web.app import check_listen, create_app
 
     get_engine()  # migrate before the first request
     host = host or str(settings.get("web_host"))
     port = port or int(settings.get("web_port"))
+    check_listen(host, port)
     console.print(t("web.cli.serving", url=f"http://{host}:{port}/"))
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
 
