@@ -88,17 +88,13 @@ def statements_reanalyse(
     """Run the statement analysis again (after the fraud classifier or identifier extractor is installed)."""
     import os
 
-    from sqlalchemy import select
-
-    from tergeu.web.analysis import reanalyse_statement
-    from tergeu.web.models import Statement
+    from tergeu.web.analysis import reanalyse_statement, statements_for
 
     officer = by or str(settings.get("officer")) or os.environ.get("USER", "officer")
     with session_scope() as s:
-        query = select(Statement).order_by(Statement.id)
-        if numbers:
-            query = query.where(Statement.number.in_(numbers))
-        rows = list(s.scalars(query))
+        rows = statements_for(s, numbers or [])
+        if not rows:
+            console.print(t("web.cli.no_statements"))
         for st in rows:
             analysis = reanalyse_statement(s, st, officer)
             console.print(
