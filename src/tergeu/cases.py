@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tergeu import custody, settings
 from tergeu.db import Case
-from tergeu.errors import ConfigError, NotFoundError
+from tergeu.errors import ConfigError, NotFoundError, TergeuError
 
 #: Articles the qualification helper may suggest: Criminal Code of the RK ch. 7 and art. 190.
 KNOWN_ARTICLES = ("190", "205", "206", "207", "208", "209", "210", "211", "212", "213")
@@ -34,6 +34,8 @@ def new_case(
     **fields: str | float,
 ) -> Case:
     """Create a case with the next number of the year (``TG-YYYY-NNNNNN``) and open its ledger."""
+    if not title.strip():
+        raise TergeuError(key="error.empty_title")
     year = datetime.now(UTC).year
     count = session.scalar(select(func.count(Case.id)).where(Case.number.like(f"TG-{year}-%"))) or 0
     case = Case(

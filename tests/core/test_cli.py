@@ -219,3 +219,10 @@ def test_output_path_that_is_a_folder_is_named(tmp_path: Path, lang: str) -> Non
     out = run("--lang", lang, "report", number, "--out", str(tmp_path), code=4)
     assert str(tmp_path) in out.replace("\n", "")
     assert "Something went wrong" not in out and "Бірдеңе дұрыс болмады" not in out
+
+
+@pytest.mark.parametrize("title", ["", "   "])
+def test_case_needs_a_title(title: str) -> None:
+    out = run("--lang", "kk", "case", "new", title, code=1)
+    assert "TG-" not in out and "атау" in out.lower()
+    assert "TG-" not in run("case", "list")
