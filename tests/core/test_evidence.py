@@ -144,3 +144,23 @@ def test_empty_folder_is_a_clear_error(tmp_path: Path, db_url: str) -> None:
         with pytest.raises(EvidenceUnreadable) as info:
             add_evidence(s, case, [folder], "Officer")
     assert "seized" in info.value.message() and "no files" in info.value.detail
+
+
+def test_non_utf8_file_names_are_taken_and_kept_exact(tmp_path: Path, db_url: str) -> None:
+    """Seized Windows media carry CP1251 names: take them, recording the exact bytes readably."""
+    folder = tmp_path / "seized"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), "Алматы".encode("cp1251") + b".txt")
+    with open(raw, "wb") as fh:
+        fh.write(b"hello")
+    (folder / "ok.txt").write_text("x")
+    with session_scope() as s:
+        case = new_case(s, "t", "Officer")
+        result = add_evidence(s, case, [folder], "Officer")
+        names = sorted(i.name for i in result.added)
+        assert names == ["\\xc0\\xeb\\xec\\xe0\\xf2\\xfb.txt", "ok.txt"]
+        item = next(i for i in result.added if i.name != "ok.txt")
+        assert item.original_path.endswith("seized/\\xc0\\xeb\\xec\\xe0\\xf2\\xfb.txt")
+        again = add_evidence(s, case, [folder], "Officer")  # resume: both recognised as done
+        assert not again.added and len(again.skipped) == 2
+        assert verify_case(s, case).ok
