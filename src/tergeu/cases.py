@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tergeu import custody, settings
 from tergeu.db import Case
-from tergeu.errors import ConfigError, NotFoundError
+from tergeu.errors import ConfigError, NotFoundError, TergeuError
 
 #: Articles the qualification helper may suggest: Criminal Code of the RK ch. 7 and art. 190.
 KNOWN_ARTICLES = ("190", "205", "206", "207", "208", "209", "210", "211", "212", "213")
@@ -34,6 +34,8 @@ def new_case(
     **fields: str | float,
 ) -> Case:
     """Create a case with the next number of the year (``TG-YYYY-NNNNNN``) and open its ledger."""
+    if not title.strip():
+        raise TergeuError(key="error.empty_title")
     year = datetime.now(UTC).year
     count = session.scalar(select(func.count(Case.id)).where(Case.number.like(f"TG-{year}-%"))) or 0
     case = Case(
@@ -63,3 +65,13 @@ def get_case(session: Session, ref: str | int) -> Case:
 
 def list_cases(session: Session) -> list[Case]:
     return list(session.scalars(select(Case).order_by(Case.id)))
+
+
+def status_label(status: str, lang: str | None = None) -> str:
+    """A case status as a person reads it (statuses set by the workspace carry ``web.st.*`` texts)."""
+    from tergeu.i18n import catalogue, t
+
+    for key in (f"case.status.{status}", f"web.st.{status}"):
+        if key in catalogue():
+            return t(key, lang)
+    return status

@@ -72,7 +72,7 @@ def case_new(
 @case_app.command("list")
 def case_list() -> None:
     """List cases."""
-    from tergeu.cases import list_cases
+    from tergeu.cases import list_cases, status_label
 
     with session_scope() as s:
         cases = list_cases(s)
@@ -86,7 +86,7 @@ def case_list() -> None:
             table.add_row(
                 c.number,
                 c.title,
-                c.status,
+                status_label(c.status),
                 ", ".join(c.articles),
                 str(len(c.evidence)),
                 f"{c.created_at:%Y-%m-%d %H:%M}",
@@ -97,7 +97,7 @@ def case_list() -> None:
 @case_app.command("show")
 def case_show(case: str) -> None:
     """Show one case: number, title, status, articles, creator, times and evidence."""
-    from tergeu.cases import get_case
+    from tergeu.cases import get_case, status_label
 
     with session_scope() as s:
         c = get_case(s, case)
@@ -105,7 +105,7 @@ def case_show(case: str) -> None:
         for key, value in (
             ("number", c.number),
             ("title", c.title),
-            ("status", c.status),
+            ("status", status_label(c.status)),
             ("articles", ", ".join(c.articles) or "—"),
             ("created_by", c.created_by),
             ("created", c.created_at.isoformat()),
@@ -191,12 +191,13 @@ def custody_log(case: str) -> None:
                 str(e.seq),
                 e.ts,
                 e.actor,
-                e.action + detail,
+                custody.action_label(e.action) + detail,
                 ",".join(map(str, e.evidence_ids)),
                 e.entry_hash[:16],
             )
         console.print(table)
-        console.print(f"seal: {custody.merkle_root([e.entry_hash for e in custody.entries(s, c)])}")
+        seal = custody.merkle_root([e.entry_hash for e in custody.entries(s, c)])
+        console.print(t("cli.seal_line", seal=seal))
 
 
 @custody_app.command("transfer")

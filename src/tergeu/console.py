@@ -53,16 +53,31 @@ class FriendlyGroup(TyperGroup):
         except TergeuError as exc:
             err_console.print(f"[bold red]✗[/] {exc.message()}", soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # The reader of our output went away (``| head``): nothing to tell, and Python must not
+            # complain again when it flushes stdout at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err_console.print(f"[bold yellow]![/] {t('error.interrupted')}")
             raise typer.Exit(130) from None
+        except OSError as exc:
+            # An output that is a folder, a full or read-only disk: the person can act on the path.
+            if _debug():
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            reason = exc.strerror or str(exc)
+            err_console.print(f"[bold red]✗[/] {t('error.os')} — {where}{reason}", soft_wrap=True)
+            raise typer.Exit(4) from None
         except Exception as exc:
             if _debug() or type(exc).__module__.startswith(("click", "typer")):
                 raise
             err_console.print(
                 f"[bold red]✗[/] {t('error.generic')}: {type(exc).__name__}: {exc}", soft_wrap=True
             )
-            err_console.print("  (TERGEU_DEBUG=1 shows the traceback)")
+            err_console.print(f"  {t('error.debug_hint')}")
             if os.environ.get("TERGEU_TRACE_FILE"):
                 with open(os.environ["TERGEU_TRACE_FILE"], "a", encoding="utf-8") as fh:
                     traceback.print_exc(file=fh)

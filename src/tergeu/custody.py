@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from tergeu import keys, settings
 from tergeu.db import Case, CustodyEntry, Officer
+from tergeu.i18n import t
 
 GENESIS = "0" * 64
 ACTIONS = (
@@ -45,6 +46,14 @@ ACTIONS = (
     "opened",
     "note",
 )
+
+
+def action_label(action: str, lang: str | None = None) -> str:
+    """The action as a person reads it; the ledger itself keeps the English code."""
+    from tergeu.i18n import catalogue
+
+    key = f"custody.action.{action}"
+    return t(key, lang) if key in catalogue() else action
 
 
 def canonical(payload: dict[str, Any]) -> bytes:
@@ -205,44 +214,46 @@ def verify_chain(session: Session, case: Case) -> ChainReport:
     problems: list[str] = []
     prev = GENESIS
     for position, row in enumerate(rows, start=1):
-        label = f"custody entry seq={row.seq} (row {position})"
+        label = t("verify.entry", seq=row.seq, row=position)
         if row.seq != position:
-            problems.append(f"{label}: sequence expected {position}, found {row.seq}")
+            problems.append(t("verify.seq", label=label, expected=position, found=row.seq))
         if row.prev_hash != prev:
-            problems.append(f"{label}: previous-hash link expected {prev[:16]}…, found {row.prev_hash[:16]}…")
+            problems.append(t("verify.link", label=label, expected=prev[:16], found=row.prev_hash[:16]))
         recomputed = entry_hash(case.number, row)
         if recomputed != row.entry_hash:
             problems.append(
-                f"{label}: content hash expected {row.entry_hash[:16]}…, found {recomputed[:16]}…"
+                t("verify.content", label=label, expected=row.entry_hash[:16], found=recomputed[:16])
             )
         officer = officers.get(row.actor)
         if officer is None:
-            problems.append(f"{label}: no registered public key for actor {row.actor!r}")
+            problems.append(t("verify.no_key", label=label, actor=repr(row.actor)))
         else:
             if (
                 officer.fingerprint != row.key_fingerprint
                 or keys.fingerprint(officer.public_key) != officer.fingerprint
             ):
                 problems.append(
-                    f"{label}: key of {row.actor!r} expected fingerprint {row.key_fingerprint[:16]}…, "
-                    f"registered {keys.fingerprint(officer.public_key)[:16]}…"
+                    t(
+                        "verify.key_changed",
+                        label=label,
+                        actor=repr(row.actor),
+                        expected=row.key_fingerprint[:16],
+                        found=keys.fingerprint(officer.public_key)[:16],
+                    )
                 )
             try:
                 Ed25519PublicKey.from_public_bytes(bytes.fromhex(officer.public_key)).verify(
                     bytes.fromhex(row.signature), bytes.fromhex(recomputed)
                 )
             except (InvalidSignature, ValueError):
-                problems.append(f"{label}: signature of {row.actor!r} does not verify")
+                problems.append(t("verify.signature", label=label, actor=repr(row.actor)))
         prev = row.entry_hash
     head = anchored_head(case.number)
     if head is not None:
         seq, digest = head
         match = [r for r in rows if r.seq == seq]
         if not match or match[0].entry_hash != digest:
-            problems.append(
-                f"custody ledger: last anchored entry seq={seq} hash {digest[:16]}… is missing or differs "
-                "(entries were removed or rewritten)"
-            )
+            problems.append(t("verify.anchor_differs", seq=seq, digest=digest[:16]))
         elif rows and rows[-1].seq < seq:
-            problems.append(f"custody ledger: ends at seq={rows[-1].seq}, anchor says seq={seq}")
+            problems.append(t("verify.anchor_short", last=rows[-1].seq, seq=seq))
     return ChainReport(entries=len(rows), seal=merkle_root([r.entry_hash for r in rows]), problems=problems)

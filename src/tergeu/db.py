@@ -28,11 +28,13 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from tergeu import settings
+from tergeu.errors import ConfigError, StorageError
 
 
 def utcnow() -> datetime:
@@ -230,9 +232,20 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _shown(url: str) -> str:
+    """The URL as a person may see it: the password never appears in a message."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # unparseable: nothing in it can be told apart from a password
+        return url.split("@")[-1] if "@" in url else url
+
+
 @cache
 def _engine_for(url: str) -> Engine:
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    try:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise ConfigError(f"{_shown(url)}: {exc}", key="error.database_url") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -255,7 +268,12 @@ def _migrate_once(engine: Engine) -> None:
         return
     with _migrate_lock:
         if key not in _migrated:
-            init_db(engine)
+            try:
+                init_db(engine)
+            except DBAPIError as exc:  # server down, wrong password, a file that is no database, ...
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+                shown = engine.url.render_as_string(hide_password=True)
+                raise StorageError(f"{shown}: {reason}", key="error.database") from exc
             _migrated.add(key)
 
 

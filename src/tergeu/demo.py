@@ -81,13 +81,15 @@ def run_demo(home: Path | None = None) -> DemoContext:
             s, case, OFFICER, "transferred", [i.id for i in result.added], {"from": OFFICER, "to": EXAMINER}
         )
         say(t("demo.transfer"))
-    ctx.where.append(("tergeu case show " + ctx.case_number, "case, evidence, hashes"))
-    ctx.where.append(("tergeu custody log " + ctx.case_number, "signed custody ledger"))
+    ctx.where.append(("tergeu case show " + ctx.case_number, t("demo.look_case")))
+    ctx.where.append(("tergeu custody log " + ctx.case_number, t("demo.look_ledger")))
 
+    labels: dict[str, str] = {}
     for name, step in _steps():
         for what, where in step(ctx):
             say(f"[{name}] {what}")
             ctx.where.append((where, name))
+            labels[where] = what
 
     with session_scope() as s:
         from tergeu.cases import get_case
@@ -96,18 +98,19 @@ def run_demo(home: Path | None = None) -> DemoContext:
         report = verify_case(s, case)
         if not report.ok:
             raise IntegrityFailure(report.problems)
-        say(f"{t('demo.verify')}: {report.items} / {report.entries}, seal {report.seal[:16]}…")
+        say(t("demo.verified", items=report.items, entries=report.entries, seal=report.seal[:16]))
         ledger_dir = ctx.out / "custody"
         export_ledger(s, case, ledger_dir)
         say(t("demo.export"))
-    ctx.where.append((str(ledger_dir / "VERIFY.kk.md"), "verification procedure (kk/ru/en)"))
-    ctx.where.append((f"tergeu verify {ctx.case_number}", "re-hash evidence, check chain and signatures"))
+    ctx.where.append((str(ledger_dir / "VERIFY.kk.md"), t("demo.look_procedure")))
+    ctx.where.append((f"tergeu verify {ctx.case_number}", t("demo.look_verify")))
 
     table = Table(title=t("demo.where"))
-    table.add_column("→", overflow="fold")
-    table.add_column("", overflow="fold")
+    table.add_column(t("demo.col_where"), overflow="fold")
+    table.add_column(t("demo.col_what"), overflow="fold")
     for where, what in ctx.where:
-        table.add_row(where, what)
+        # A step's own line says what is there; its area name (``30_net``) means nothing to a reader.
+        table.add_row(where, labels.get(where, what))
     console.print(table)
     console.print(t("demo.done", home=ctx.home))
     return ctx

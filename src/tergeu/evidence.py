@@ -55,6 +55,12 @@ def _owner(uid: int) -> str:
         return str(uid)
 
 
+def path_text(path: str | Path) -> str:
+    """A path as stored text: UTF-8 names unchanged, other bytes (CP1251, CP866 names from seized
+    Windows media) as ``\\xNN`` escapes, so the record is valid text and still names the exact bytes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def file_facts(path: Path) -> dict[str, Any]:
     """Metadata recorded with an item; taken before reading so our read does not disturb it."""
     st = path.stat()
@@ -81,6 +87,7 @@ def expand(paths: Sequence[Path]) -> Iterator[Path]:
                     if full.is_file() and not full.is_symlink():
                         yield full
         elif p.exists():
+            store.check_regular(p)
             yield p
         else:
             raise EvidenceUnreadable("file not found", path=p, key="error.missing")
@@ -120,6 +127,9 @@ def add_evidence(
     """
     result = IntakeResult()
     files = [p.resolve() for p in expand(paths)]
+    if not files and paths:
+        # "0 items added" would read as success to an officer who pointed at the wrong folder.
+        raise EvidenceUnreadable("folder holds no files to take", path=paths[0])
     known = (
         {
             (row.original_path, row.size, row.mtime)
@@ -132,8 +142,8 @@ def add_evidence(
     todo_bytes = 0
     for f in files:
         facts = file_facts(f)
-        if (str(f), facts["size"], facts["mtime"]) in known:
-            result.skipped.append(str(f))
+        if (path_text(f), facts["size"], facts["mtime"]) in known:
+            result.skipped.append(path_text(f))
         else:
             todo.append(f)
             todo_bytes += facts["size"]
@@ -157,7 +167,7 @@ def add_evidence(
                 if isinstance(outcome, TergeuError)
                 else f"{type(outcome).__name__}: {outcome}"
             )
-            result.failed.append((path_str, msg))
+            result.failed.append((path_text(path_str), path_text(msg)))
             continue
         batch.append(_item(case, outcome, officer, source, (notes or {}).get(path_str, note), host))
         result.bytes_read += outcome["digests"].size
@@ -182,8 +192,8 @@ def _item(
         sha1=d.sha1,
         md5=d.md5,
         size=d.size,
-        original_path=outcome["path"],
-        name=Path(outcome["path"]).name,
+        original_path=path_text(outcome["path"]),
+        name=path_text(Path(outcome["path"]).name),
         source=source,
         note=note,
         mtime=facts["mtime"],

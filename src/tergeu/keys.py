@@ -125,12 +125,19 @@ def load_private(officer: str) -> Ed25519PrivateKey:
 def _read_private(officer: str, path: Path, passphrase: str | None) -> Ed25519PrivateKey:
     if not path.exists():
         raise KeyringError(officer, key="error.key_missing")
+    data = path.read_bytes()
+    if not data.lstrip().startswith(b"-----BEGIN"):
+        raise KeyringError(f"{officer}: {path}", key="error.key_corrupt")
+    # One passphrase serves a unit's protected keys; an unprotected key is read without it.
+    encrypted = b"ENCRYPTED" in data
+    if encrypted and not passphrase:
+        raise KeyringError(officer, key="error.key_passphrase_missing")
     try:
-        key = serialization.load_pem_private_key(
-            path.read_bytes(), passphrase.encode() if passphrase else None
-        )
+        key = serialization.load_pem_private_key(data, (passphrase or "").encode() if encrypted else None)
     except (TypeError, ValueError) as exc:
-        raise KeyringError(officer, key="error.key_passphrase") from exc
+        if encrypted:
+            raise KeyringError(officer, key="error.key_passphrase") from exc
+        raise KeyringError(f"{officer}: {path}", key="error.key_corrupt") from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyringError(officer, key="error.key_type")
     return key

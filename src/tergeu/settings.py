@@ -143,14 +143,19 @@ _homes: dict[tuple[str, str, str], Path] = {}
 def home() -> Path:
     """The resolved home folder, created on first use. Resolved once per setting value (resolving
     walks every path component, and a web filing asks for the home a dozen times); a home removed
-    meanwhile is created again."""
+    meanwhile is created again. An unusable home is a ConfigError naming the folder."""
     raw = str(get("home"))
     key = (raw, os.getcwd(), os.environ.get("HOME", ""))
     path = _homes.get(key)
     if path is not None and path.is_dir():
         return path
     path = Path(raw).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise ConfigError(f"{path}: not a folder", key="error.home") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}", key="error.home") from exc
     _homes[key] = path
     return path
 

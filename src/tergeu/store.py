@@ -148,6 +148,7 @@ def _chunk_size() -> int:
 def _open_source(src: Path) -> int:
     flags = os.O_RDONLY | getattr(os, "O_NOATIME", 0)  # do not even touch the access time when allowed
     try:
+        check_regular(src)
         try:
             return os.open(src, flags)
         except PermissionError:
@@ -160,6 +161,22 @@ def _open_source(src: Path) -> int:
         raise EvidenceUnreadable("is a directory", path=src) from exc
     except OSError as exc:
         raise EvidenceUnreadable(str(exc), path=src) from exc
+
+
+def check_regular(path: Path, allow_block: bool = True) -> None:
+    """Refuse what is not a file (or, for intake, a block device) before opening it.
+
+    Opening a named pipe blocks until some writer appears, and a socket or character device never
+    ends: either would hang an intake or a parser forever instead of telling the officer what is
+    wrong. A disk (block device) may be acquired as evidence but is not a file a parser reads.
+    """
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    if not (stat.S_ISREG(mode) or (allow_block and stat.S_ISBLK(mode))):
+        kind = "named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+        # Intake and parsers alike name the file: nothing here is read.
+        raise EvidenceUnreadable(f"not a regular file ({kind})", path=path)
 
 
 def _digest_into(hasher: Any) -> Callable[[memoryview, int], None]:

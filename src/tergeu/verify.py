@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tergeu import custody, store
 from tergeu.db import Case
 from tergeu.errors import TergeuError
+from tergeu.i18n import t
 
 
 @dataclass
@@ -29,22 +30,24 @@ def verify_case(session: Session, case: Case, on_bytes: Callable[[int], None] | 
     report = VerifyReport(case=case.number)
     for item in case.evidence:
         report.items += 1
-        label = f"evidence #{item.id} {item.name}"
+        label = t("verify.item", id=item.id, name=item.name)
         path = store.object_path(item.sha256)
         if not path.exists():
-            report.problems.append(f"{label}: stored copy {path} is missing")
+            report.problems.append(t("verify.missing", label=label, path=path))
             continue
         try:
             found = store.hash_and_copy(path, None, on_bytes)
         except TergeuError as exc:
-            report.problems.append(f"{label}: cannot read stored copy: {exc.message()}")
+            report.problems.append(t("verify.unreadable", label=label, detail=exc.message()))
             continue
         for algo in ("sha256", "sha1", "md5"):
             expected, got = getattr(item, algo), getattr(found, algo)
             if expected != got:
-                report.problems.append(f"{label}: {algo.upper()} expected {expected}, found {got}")
+                report.problems.append(
+                    t("verify.digest", label=label, algo=algo.upper(), expected=expected, found=got)
+                )
         if found.size != item.size:
-            report.problems.append(f"{label}: size expected {item.size}, found {found.size}")
+            report.problems.append(t("verify.size", label=label, expected=item.size, found=found.size))
     chain = custody.verify_chain(session, case)
     report.entries, report.seal = chain.entries, chain.seal
     report.problems.extend(chain.problems)

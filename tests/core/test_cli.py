@@ -178,3 +178,51 @@ def test_keys_new_with_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "passphrase" in run(
         "custody", "transfer", number, "all", "--from", "Capt. Abenov", "--to", "y", code=6
     )
+
+
+def test_closed_stdout_pipe_is_quiet() -> None:
+    """``tergeu net --help | head -12``: the reader going away is no error worth a message."""
+    cmd = f"'{sys.executable}' -c 'from tergeu.cli import main; main()' --lang kk net --help | head -12"
+    for _ in range(6):  # the reader leaves while we are still writing: a race, so try a few times
+        proc = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120)
+        assert "BrokenPipe" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_unexpected_error_hint_is_translated(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tergeu.cases
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(tergeu.cases, "list_cases", boom)
+    result = runner.invoke(app, ["--lang", lang, "case", "list"])
+    assert result.exit_code == 1
+    assert "boom" in result.output and "TERGEU_DEBUG=1" in result.output
+    assert "shows the traceback" not in result.output
+
+
+def test_kazakh_ledger_and_case_list_have_no_english_words() -> None:
+    number = _new_case()
+    out = run("--lang", "kk", "custody", "log", number)
+    assert "opened" not in out and "seal:" not in out
+    assert "ашылды" in out and "мөр" in out.lower()
+    out = run("--lang", "kk", "case", "list")
+    assert "│ open" not in out and "ашық" in out
+    out = run("--lang", "ru", "case", "show", number)
+    assert "│ open" not in out and "открыто" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "kk"])
+def test_output_path_that_is_a_folder_is_named(tmp_path: Path, lang: str) -> None:
+    number = _new_case()
+    out = run("--lang", lang, "report", number, "--out", str(tmp_path), code=4)
+    assert str(tmp_path) in out.replace("\n", "")
+    assert "Something went wrong" not in out and "Бірдеңе дұрыс болмады" not in out
+
+
+@pytest.mark.parametrize("title", ["", "   "])
+def test_case_needs_a_title(title: str) -> None:
+    out = run("--lang", "kk", "case", "new", title, code=1)
+    assert "TG-" not in out and "атау" in out.lower()
+    assert "TG-" not in run("case", "list")

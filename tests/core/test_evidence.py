@@ -110,3 +110,57 @@ def test_kill_minus_nine_then_resume(tmp_path: Path) -> None:
         result = add_evidence(s, case, [src], "Officer")
         assert len(result.skipped) == partial and len(result.added) == 400 - partial
         assert len(case.evidence) == 400 and verify_case(s, case).ok
+
+
+def test_fifo_argument_is_refused_without_blocking(tmp_path: Path, db_url: str) -> None:
+    from tergeu.errors import EvidenceUnreadable
+    from tergeu.evidence import expand
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(EvidenceUnreadable) as info:
+        list(expand([fifo]))
+    assert "pipe" in info.value.message()
+
+
+def test_fifo_inside_a_folder_is_skipped(tmp_path: Path, db_url: str) -> None:
+    folder = tmp_path / "seized"
+    folder.mkdir()
+    (folder / "a.txt").write_text("a")
+    os.mkfifo(folder / "pipe")
+    with session_scope() as s:
+        case = new_case(s, "t", "Officer")
+        result = add_evidence(s, case, [folder], "Officer")
+        assert [i.name for i in result.added] == ["a.txt"]
+
+
+def test_empty_folder_is_a_clear_error(tmp_path: Path, db_url: str) -> None:
+    from tergeu.errors import EvidenceUnreadable
+
+    folder = tmp_path / "seized"
+    (folder / "sub").mkdir(parents=True)
+    with session_scope() as s:
+        case = new_case(s, "t", "Officer")
+        with pytest.raises(EvidenceUnreadable) as info:
+            add_evidence(s, case, [folder], "Officer")
+    assert "seized" in info.value.message() and "no files" in info.value.detail
+
+
+def test_non_utf8_file_names_are_taken_and_kept_exact(tmp_path: Path, db_url: str) -> None:
+    """Seized Windows media carry CP1251 names: take them, recording the exact bytes readably."""
+    folder = tmp_path / "seized"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), "Алматы".encode("cp1251") + b".txt")
+    with open(raw, "wb") as fh:
+        fh.write(b"hello")
+    (folder / "ok.txt").write_text("x")
+    with session_scope() as s:
+        case = new_case(s, "t", "Officer")
+        result = add_evidence(s, case, [folder], "Officer")
+        names = sorted(i.name for i in result.added)
+        assert names == ["\\xc0\\xeb\\xec\\xe0\\xf2\\xfb.txt", "ok.txt"]
+        item = next(i for i in result.added if i.name != "ok.txt")
+        assert item.original_path.endswith("seized/\\xc0\\xeb\\xec\\xe0\\xf2\\xfb.txt")
+        again = add_evidence(s, case, [folder], "Officer")  # resume: both recognised as done
+        assert not again.added and len(again.skipped) == 2
+        assert verify_case(s, case).ok

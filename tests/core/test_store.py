@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import stat
-import threading
 from pathlib import Path
 
 import pytest
@@ -114,18 +114,32 @@ def test_small_path_honours_progress(tmp_path: Path) -> None:
     assert sum(seen) == 1234
 
 
-def test_a_pipe_is_still_read_through_the_pipeline(tmp_path: Path) -> None:
-    """Not a regular file: the small path leaves it alone and nothing tries to seek in it."""
-    fifo = tmp_path / "fifo"
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    """Opening a named pipe for reading blocks until a writer appears: intake must refuse it at once."""
+    fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    data = os.urandom(70_000)
+    signal.alarm(20)  # a regression hangs in open(): fail instead of blocking the suite
+    try:
+        with pytest.raises(EvidenceUnreadable) as info:
+            store.put(fifo)
+    finally:
+        signal.alarm(0)
+    assert "pipe" in info.value.message() and "regular" in info.value.detail
 
-    def feed() -> None:
-        with open(fifo, "wb") as fh:
-            fh.write(data)
 
-    writer = threading.Thread(target=feed)
-    writer.start()
-    digests = store.hash_and_copy(fifo, tmp_path / "copy")
-    writer.join()
-    assert digests.sha256 == hashlib.sha256(data).hexdigest() and (tmp_path / "copy").read_bytes() == data
+def test_permission_denied_is_a_clear_error_even_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = tmp_path / "locked"
+    f.write_bytes(b"x")
+    real_open = os.open
+
+    def deny(path: object, flags: int, *a: object) -> int:
+        if str(path) == str(f):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", deny)
+    with pytest.raises(EvidenceUnreadable) as info:
+        store.put(f)
+    assert "locked" in info.value.message() and info.value.key == "error.permission"

@@ -159,3 +159,21 @@ def test_edited_evidence_hash_in_db_is_named(case_with_evidence: str) -> None:
     _sql("UPDATE evidence_items SET md5 = :m WHERE name = 'a.txt'", m="0" * 32)
     problems = _problems(case_with_evidence)
     assert any("a.txt" in p and "MD5 expected" in p for p in problems), problems
+
+
+def test_problems_are_in_the_chosen_language(
+    case_with_evidence: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tergeu import store
+    from tergeu.cases import get_case
+    from tergeu.db import session_scope
+    from tergeu.verify import verify_case
+
+    monkeypatch.setenv("TERGEU_LANG", "kk")
+    with session_scope() as s:
+        case = get_case(s, case_with_evidence)
+        item = case.evidence[0]
+        store.object_path(item.sha256).unlink()
+        problems = verify_case(s, case).problems
+    assert problems and all("дәлел" in p for p in problems), problems
+    assert not any("is missing" in p for p in problems)

@@ -88,3 +88,21 @@ def test_import_rejects_non_misp(tmp_path: Path) -> None:
     bad.write_text('[{"foo": 1}]', encoding="utf-8")
     out = _cli("import", "misp", str(bad), code=4)
     assert "x.json" in out and "MISP" in out
+
+
+def test_load_events_hostile_json(tmp_path: Path) -> None:
+    import pytest
+
+    from tergeu.errors import InputError
+    from tergeu.exchange.misp import load_events
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_events(deep)
+    assert info.value.path == str(deep) and "nested" in info.value.detail
+    junk = tmp_path / "junk.json"
+    junk.write_bytes(b'{"Event": "\xff\xfe"}')
+    with pytest.raises(InputError) as info:
+        load_events(junk)
+    assert info.value.offset == len('{"Event": "')

@@ -153,3 +153,46 @@ def test_tlp_levels(tmp_path: Path, level: str) -> None:
     out = tmp_path / "b.json"
     _cli("export", "stix", built.number, "--tlp", level, "--out", str(out))
     assert TLP[level].id in out.read_text()
+
+
+def test_read_bundle_hostile_json(tmp_path: Path) -> None:
+    from tergeu.errors import InputError
+    from tergeu.exchange.stix import read_bundle
+
+    cases = {
+        "deep.json": ("[" * 100_000 + "]" * 100_000, "nested"),
+        "objs.json": ('{"type": "bundle", "objects": "x"}', "objects"),
+        "ints.json": ("[1, 2]", "bundle"),
+    }
+    for name, (text, word) in cases.items():
+        f = tmp_path / name
+        f.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError) as info:
+            read_bundle(f)
+        assert info.value.path == str(f) and word in info.value.detail, info.value.detail
+    cp = tmp_path / "cp1251.json"
+    cp.write_bytes('{"type": "bundle", "objects": [], "x": "Алматы"}'.encode("cp1251"))
+    with pytest.raises(InputError) as info:
+        read_bundle(cp)
+    assert info.value.offset == len('{"type": "bundle", "objects": [], "x": "')
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + b'{"type": "bundle", "id": "bundle--1", "objects": []}')
+    assert read_bundle(bom) == []
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from tergeu.errors import InputError
+    from tergeu.exchange.stix import load_json
+
+    path = tmp_path / "bundle.json"
+    os.mkfifo(path)
+    signal.alarm(20)  # a regression blocks in open(): fail instead
+    try:
+        with pytest.raises(InputError) as info:
+            load_json(path)
+    finally:
+        signal.alarm(0)
+    assert "regular" in info.value.detail

@@ -168,3 +168,24 @@ def test_invalid_subsecond_fields_are_warned() -> None:
 def test_year_2106_timestamp_is_not_wrapped() -> None:
     pk = read_capture(S / "tcpdump_time_2106_overflow.pcapng")
     assert pk.cols["ts_ns"][0] // 10**9 >= 2**32  # 2106-02-07 06:28:16 UTC
+
+
+@pytest.mark.parametrize("kind", ["fifo", "chardev"])
+def test_fifo_and_devices_are_refused_without_blocking(tmp_path: Path, kind: str) -> None:
+    import os
+    import signal
+
+    from tergeu.errors import EvidenceUnreadable
+
+    if kind == "fifo":
+        path = tmp_path / "capture.pcap"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    signal.alarm(20)  # a regression blocks in open() or reads forever: fail instead
+    try:
+        with pytest.raises(EvidenceUnreadable) as info:
+            read_capture(path)
+    finally:
+        signal.alarm(0)
+    assert "regular" in info.value.detail and str(path) in info.value.message()

@@ -103,3 +103,11 @@ def test_bad_format(tmp_path: Path) -> None:
     built = build_case(tmp_path)
     out = _cli("report", built.number, "--format", "odt", "--out", str(tmp_path / "r.odt"), code=4)
     assert "odt" in out
+
+
+def test_case_status_is_translated(tmp_path: Path) -> None:
+    built = build_case(tmp_path)
+    out = tmp_path / "report.html"
+    _cli("report", built.number, "--lang", "kk", "--format", "html", "--out", str(out))
+    text = _text(out, "html")
+    assert "Мәртебесі open" not in text and "Мәртебесі ашық" in text

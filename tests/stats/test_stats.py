@@ -145,3 +145,24 @@ def test_charts_png_svg_with_kazakh_labels(tmp_path: Path) -> None:
     svg = (tmp_path / "survey_reasons_kk.svg").read_text(encoding="utf-8")
     assert "Кибершабуыл" in svg and "DejaVu Sans" in svg
     assert "тіркелген" in (tmp_path / "erdr_dynamics_kk.svg").read_text(encoding="utf-8")
+
+
+def test_bad_latent_share_is_a_translated_error() -> None:
+    from tergeu.cli import app
+
+    result = runner.invoke(
+        app, ["--lang", "kk", "stats", "--builtin", "erdr", "--latent-low", "2"], env={"COLUMNS": "250"}
+    )
+    assert result.exit_code != 0
+    assert "ValueError" not in result.output and "Бірдеңе дұрыс болмады" not in result.output
+    assert "2" in result.output
+
+
+def test_case_without_article_is_not_a_raw_key() -> None:
+    from tergeu.cases import new_case
+    from tergeu.db import session_scope
+
+    with session_scope() as s:
+        new_case(s, "no article yet", "officer", [])
+    out = _cli("--lang", "kk", "stats")
+    assert "exchange.article" not in out and "—-бап" not in out

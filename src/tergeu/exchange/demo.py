@@ -14,6 +14,7 @@ from tergeu import custody
 from tergeu.cases import get_case
 from tergeu.db import session_scope
 from tergeu.demo import DemoContext
+from tergeu.i18n import t
 
 
 def _sha(path: Path) -> str:
@@ -43,7 +44,7 @@ def demo_step(ctx: DemoContext) -> list[tuple[str, str]]:
                 [],
                 {"format": fmt, "file": path.name, "sha256": _sha(path), "tlp": "amber"},
             )
-        done.append(("STIX 2.1 bundle + MISP event (TLP:AMBER)", str(bundle)))
+        done.append((t("exchange.demo_bundle"), str(bundle)))
         data = load(s, case)
         holders = Counter(v.holder for v in data.identifiers if v.holder and v.shareable)
         shareable = [v for v in data.identifiers if v.shareable]
@@ -62,11 +63,11 @@ def demo_step(ctx: DemoContext) -> list[tuple[str, str]]:
                 [],
                 {"document": "preservation-request", "files": {p.name: _sha(p) for p in files}},
             )
-            done.append((f"preservation request (art. 29(2)) to {provider}, kk", str(files[1])))
+            done.append((t("exchange.demo_preservation", provider=provider), str(files[1])))
         else:
             done.append(
                 (
-                    "preservation request skipped: no identifiers in the demo case",
+                    t("exchange.demo_preservation_skipped"),
                     "tergeu request preservation --help",
                 )
             )
@@ -80,7 +81,7 @@ def demo_step(ctx: DemoContext) -> list[tuple[str, str]]:
                 [],
                 {"document": "case-report", "format": fmt, "sha256": _sha(path)},
             )
-        done.append(("case report (kk) with custody seal", str(out / f"{case.number}.report.kk.html")))
+        done.append((t("exchange.demo_report"), str(out / f"{case.number}.report.kk.html")))
     charts = builtin_charts(out / "charts", "kk")
-    done.append((f"ERDR 2020–2023 and survey charts ({len(charts)} PNG/SVG files)", str(out / "charts")))
+    done.append((t("exchange.demo_charts", n=len(charts)), str(out / "charts")))
     return done

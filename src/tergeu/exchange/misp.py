@@ -194,12 +194,9 @@ def load_events(path: Path) -> list[Any]:
     """MISP events from a file: ``{"Event": ...}``, a bare event, or a list/``response`` of them."""
     from pymisp import MISPEvent
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(exc), path=path) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", path=path, offset=exc.pos) from exc
+    from tergeu.exchange.stix import load_json
+
+    data = load_json(path)
     if isinstance(data, dict) and "response" in data:
         data = data["response"]
     items = data if isinstance(data, list) else [data]

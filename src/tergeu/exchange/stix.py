@@ -30,6 +30,7 @@ from tergeu.db import Case
 from tergeu.errors import InputError
 from tergeu.exchange.casedata import CaseData, IdentifierView, load
 from tergeu.plugins import Plugin
+from tergeu.store import check_regular
 
 NAMESPACE = uuid.UUID("5b9e3a57-63c5-4d6e-9f8a-7b1c2f0e4a11")
 
@@ -313,14 +314,34 @@ def export_case(session: Session, case: Case, out: Path, tlp: str = "amber") -> 
     return out
 
 
+def load_json(path: Path) -> Any:
+    """A partner's JSON file, every failure an :class:`InputError` naming the file and the byte offset.
+
+    Partners' files are untrusted: invalid UTF-8 (CP1251 from an old tool), a UTF-8 BOM from a
+    Windows editor, and arrays nested deeper than the decoder's recursion limit all occur.
+    """
+    try:
+        check_regular(path, allow_block=False)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc), path=path) from exc
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        text = raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", path=path, offset=bom + exc.start) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        offset = bom + len(text[: exc.pos].encode("utf-8"))
+        raise InputError(f"not JSON: {exc.msg}", path=path, offset=offset) from exc
+    except RecursionError as exc:
+        raise InputError("JSON nested too deeply to be an exchange file", path=path) from exc
+
+
 def read_bundle(path: Path) -> list[dict[str, Any]]:
     """The objects of a STIX 2.x bundle file (or a TAXII envelope), with a clear error on foreign input."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(exc), path=path) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", path=path, offset=exc.pos) from exc
+    data = load_json(path)
     if isinstance(data, dict) and data.get("type") == "bundle":
         objects = data.get("objects") or []
     elif isinstance(data, dict) and "objects" in data:
@@ -329,7 +350,12 @@ def read_bundle(path: Path) -> list[dict[str, Any]]:
         objects = data
     else:
         raise InputError('not a STIX bundle (no "type": "bundle" with objects)', path=path, offset=0)
-    return [o for o in objects if isinstance(o, dict)]
+    if not isinstance(objects, list):
+        raise InputError('"objects" of the bundle is not a list', path=path, offset=0)
+    found = [o for o in objects if isinstance(o, dict)]
+    if objects and not any("type" in o for o in found):
+        raise InputError('not a STIX bundle (no object with a "type")', path=path, offset=0)
+    return found
 
 
 class StixExporter(Plugin):

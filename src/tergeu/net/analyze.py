@@ -170,8 +170,18 @@ def arp_table(pk: Packets) -> pl.DataFrame:
     )
 
 
+FLOW_SUFFIXES = (".parquet", ".pq", ".csv")
+
+
+def check_flows_out(out: Path) -> None:
+    """Refuse, before any work, an output whose suffix would get bytes of another format."""
+    if out.suffix.lower() not in FLOW_SUFFIXES:
+        raise InputError(f"unknown output type {out.suffix or '(none)'!r}; use .parquet or .csv", path=out)
+
+
 def write_flows(flows: pl.DataFrame, out: Path) -> Path:
     """Parquet for ``.parquet``, CSV for ``.csv``; the suffix chooses, so scripts stay obvious."""
+    check_flows_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":
         flows.write_csv(out)

@@ -70,8 +70,10 @@ def flows_cmd(
 ) -> None:
     """Compute bidirectional flows with CICFlowMeter-family features."""
     from tergeu.net import service
-    from tergeu.net.analyze import flows_summary, write_flows
+    from tergeu.net.analyze import check_flows_out, flows_summary, write_flows
 
+    if out is not None:
+        check_flows_out(out)
     if case:
         from tergeu.cases import get_case
         from tergeu.db import session_scope

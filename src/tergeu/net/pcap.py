@@ -24,6 +24,7 @@ import numpy as np
 
 from tergeu.errors import EvidenceUnreadable, InputError, NotMyFormat
 from tergeu.records import ParseWarning
+from tergeu.store import check_regular
 
 PCAP_MAGICS = {
     b"\xd4\xc3\xb2\xa1": (False, 1000),  # little-endian, microseconds
@@ -495,6 +496,7 @@ def _decode(
 def _open_bytes(path: Path) -> tuple[Any, bytes]:
     """Map the file (or decompress a gzip capture into memory); returns (buffer, head)."""
     try:
+        check_regular(path, allow_block=False)
         size = path.stat().st_size
         fh = open(path, "rb")  # noqa: SIM115 - closed by the with-block below
     except FileNotFoundError as exc:

@@ -85,8 +85,16 @@ def analyse_case(session: Session, case: Case, refs: Sequence[str]) -> Analysis:
 
     items = resolve_case_items(session, case, refs)
     paths = [str(stored_path(i)) for i in items]
-    a = analyse(paths, [i.id for i in items])
     names = {str(stored_path(i)): i.name for i in items}
+    try:
+        a = analyse(paths, [i.id for i in items])
+    except InputError as exc:
+        # The investigator knows "#4 auth.log", not the store's hash path: name both.
+        by_path = {str(stored_path(i)): i for i in items}
+        hit = by_path.get(exc.path or "")
+        if hit is not None:
+            exc.path = f"#{hit.id} {hit.name} ({exc.path})"
+        raise
     for w in a.warnings:
         w.message = f"{names.get(w.path, w.path)}: {w.message}"
     return a

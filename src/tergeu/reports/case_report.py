@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tergeu.cases import status_label
 from tergeu.db import Case
 from tergeu.documents import Document, write
 from tergeu.exchange.casedata import events, load
@@ -74,7 +75,7 @@ def build(
                 case.number + (f" / ERDR {case.erdr_number}" if case.erdr_number else ""),
             ),
             (t("exchange.rep.title_f", lang), case.title),
-            (t("exchange.rep.status", lang), case.status),
+            (t("exchange.rep.status", lang), status_label(case.status, lang)),
             (t("exchange.rep.unit", lang), data.unit),
             (t("exchange.rep.created", lang), _when(case.created_at)),
             (t("exchange.rep.region", lang), case.region or "—"),

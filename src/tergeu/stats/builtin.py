@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass, field
 from importlib import resources
 
-from tergeu.errors import InputError
+from tergeu.errors import InputError, TergeuError
 
 #: Column totals and grand total as printed under Table 1 of the article.
 PUBLISHED_YEAR_TOTALS = {2020: 62, 2021: 74, 2022: 85, 2023: 78}
@@ -92,6 +92,13 @@ class LatencyBand:
     estimate_high: int
 
 
+class LatentShareError(TergeuError, ValueError):
+    """A latent share outside [0, 1): translated for the CLI, still a ValueError for callers."""
+
+    key = "exchange.stats.bad_latent"
+    exit_code = 2
+
+
 def latency_band(
     registered: int, latent_low: float = LATENT_LOW, latent_high: float = LATENT_HIGH
 ) -> LatencyBand:
@@ -102,7 +109,7 @@ def latency_band(
     """
     for p in (latent_low, latent_high):
         if not 0.0 <= p < 1.0:
-            raise ValueError(f"latent share must be in [0, 1), got {p}")
+            raise LatentShareError(value=p)
     if latent_low > latent_high:
         latent_low, latent_high = latent_high, latent_low
     return LatencyBand(

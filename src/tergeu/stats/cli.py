@@ -23,9 +23,12 @@ def cross_rich(table: CrossTable, title: str, lang: str, with_titles: bool = Tru
         out.add_column(str(year), justify="right", footer=str(total))
     out.add_column(t("exchange.stats.total", lang), justify="right", footer=str(table.total()))
     for article, values in table.rows.items():
-        cells = [t("exchange.stats.art_short", lang, article=article)]
-        if with_titles:
-            cells.append(t(f"exchange.article.{article.split('.')[0]}", lang))
+        if article == "—":  # cases not qualified yet are counted, under a name a person can read
+            cells = ["—"] + ([t("exchange.stats.no_article", lang)] if with_titles else [])
+        else:
+            cells = [t("exchange.stats.art_short", lang, article=article)]
+            if with_titles:
+                cells.append(t(f"exchange.article.{article.split('.')[0]}", lang))
         out.add_row(*cells, *map(str, values), str(sum(values)))
     return out
 

@@ -18,6 +18,7 @@ from tergeu import settings
 from tergeu.cases import KNOWN_ARTICLES
 from tergeu.errors import InputError, NotFoundError
 from tergeu.stats.builtin import CrossTable
+from tergeu.store import check_regular
 
 COLUMNS = ("article", "year", "region", "count")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")
@@ -31,20 +32,39 @@ class StatRow:
     count: int
 
 
+def _decode(raw: bytes, path: Path) -> tuple[str, str, int]:
+    """Text, the encoding used for byte offsets, and the BOM length.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM (Excel's "Unicode text") are unambiguous;
+    anything else (CP1251 from an older Excel) is refused at the first byte that is not UTF-8.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
+        try:
+            return raw[2:].decode(encoding), encoding, 2
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-16 text ({exc.reason})", path=path, offset=2 + exc.start) from exc
+    try:
+        bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        return raw[bom:].decode("utf-8"), "utf-8", bom
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text ({exc.reason}); save the CSV as UTF-8", path=path, offset=bom + exc.start
+        ) from exc
+
+
 def parse_csv(path: Path) -> list[StatRow]:
     """Read and validate a statistics CSV; raise one :class:`InputError` listing every bad row."""
     try:
+        check_regular(path, allow_block=False)
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(str(exc), path=path) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason})", path=path, offset=exc.start) from exc
+        raise InputError(exc.strerror or str(exc), path=path) from exc
+    text, encoding, bom = _decode(raw, path)
     lines = text.splitlines(keepends=True)
-    offsets = [0]
+    offsets = [bom]
     for line in lines:
-        offsets.append(offsets[-1] + len(line.encode("utf-8")))
+        offsets.append(offsets[-1] + len(line.encode(encoding)))
     sample = text[:2048]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -66,9 +86,20 @@ def parse_csv(path: Path) -> list[StatRow]:
     rows: list[StatRow] = []
     problems: list[tuple[int, str]] = []
     seen: set[tuple[str, int, str]] = set()
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over the csv module's limit, an unclosed quote at the end
+            line_no = reader.line_num
+            offset = offsets[line_no - 1] if line_no - 1 < len(offsets) else None
+            raise InputError(f"line {line_no}: {exc}", path=path, offset=offset) from exc
         line_no = reader.line_num
         if not any(v.strip() for v in values):
+            continue
+        if any(ch < " " and ch not in "\t\r\n" for v in values for ch in v):
+            problems.append((line_no, "control characters (NUL, ...) inside a field"))
             continue
         if len(values) < len(header):
             problems.append((line_no, f"{len(values)} fields, expected {len(header)}"))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tergeu import custody, qualify, results
 from tergeu.db import Case, EvidenceItem, IdentifierRow
+from tergeu.errors import NotFoundError
 from tergeu.records import EvidenceRef, Finding, Identifier
 from tergeu.web.models import Statement
 
@@ -263,6 +264,20 @@ def analyse_statement(
         "advice": advice,
         "warnings": warnings,
     }
+
+
+def statements_for(session: Session, numbers: list[str]) -> list[Statement]:
+    """Statements by number (all when none given); every unknown number is named in one error."""
+    from sqlalchemy import select
+
+    query = select(Statement).order_by(Statement.id)
+    if numbers:
+        query = query.where(Statement.number.in_(numbers))
+    rows = list(session.scalars(query))
+    missing = sorted(set(numbers) - {r.number for r in rows})
+    if missing:
+        raise NotFoundError(", ".join(missing), key="web.err.no_statement")
+    return rows
 
 
 def reanalyse_statement(session: Session, statement: Statement, actor: str) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from tergeu import __version__, settings
 from tergeu.db import session_scope
-from tergeu.errors import NotFoundError, TergeuError
+from tergeu.errors import ConfigError, NotFoundError, TergeuError
 from tergeu.i18n import LANGS, t
 from tergeu.web import security
 from tergeu.web.models import User
@@ -326,3 +326,17 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
 
 def flash(request: Request, level: str, text: str) -> None:
     request.session.setdefault("flash", []).append([level, text])
+
+
+def check_listen(host: str, port: int) -> None:
+    """Bind once before serving: a busy port or an unknown host is told before "running at" is."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, addr = infos[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(addr)
+    except OSError as exc:
+        raise ConfigError(exc.strerror or str(exc), key="web.err.listen", address=f"{host}:{port}") from exc

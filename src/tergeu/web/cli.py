@@ -88,17 +88,13 @@ def statements_reanalyse(
     """Run the statement analysis again (after the fraud classifier or identifier extractor is installed)."""
     import os
 
-    from sqlalchemy import select
-
-    from tergeu.web.analysis import reanalyse_statement
-    from tergeu.web.models import Statement
+    from tergeu.web.analysis import reanalyse_statement, statements_for
 
     officer = by or str(settings.get("officer")) or os.environ.get("USER", "officer")
     with session_scope() as s:
-        query = select(Statement).order_by(Statement.id)
-        if numbers:
-            query = query.where(Statement.number.in_(numbers))
-        rows = list(s.scalars(query))
+        rows = statements_for(s, numbers or [])
+        if not rows:
+            console.print(t("web.cli.no_statements"))
         for st in rows:
             analysis = reanalyse_statement(s, st, officer)
             console.print(
@@ -120,11 +116,12 @@ def serve(
     import uvicorn
 
     from tergeu.db import get_engine
-    from tergeu.web.app import create_app
+    from tergeu.web.app import check_listen, create_app
 
     get_engine()  # migrate before the first request
     host = host or str(settings.get("web_host"))
     port = port or int(settings.get("web_port"))
+    check_listen(host, port)
     console.print(t("web.cli.serving", url=f"http://{host}:{port}/"))
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
 
