@@ -144,8 +144,10 @@ def evidence_add(
             )
         for item in result.added:
             console.print(f"#{item.id} {item.sha256} {item.original_path}")
-        for path, msg in result.failed:
+        for path, msg in result.failed[:20]:
             err_console.print(f"[red]{t('cli.intake_failed')}[/]: {path}: {msg}")
+        if len(result.failed) > 20:  # a store refusing every write must not bury the summary
+            err_console.print(f"[red]{t('cli.intake_failed')}[/]: … +{len(result.failed) - 20}")
     elapsed = max(time.perf_counter() - started, 1e-9)
     mib = result.bytes_read / 2**20
     console.print(

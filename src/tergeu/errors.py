@@ -20,6 +20,7 @@ yield :class:`tergeu.records.ParseWarning` records with their location and carry
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,10 @@ class InputError(TergeuError):
     def __init__(
         self, detail: str = "", *, path: str | Path | None = None, offset: int | None = None, **kw: Any
     ) -> None:
-        super().__init__(detail, path=str(path) if path is not None else "", offset=offset, **kw)
-        self.path = str(path) if path is not None else None
+        # A name from seized media may not be UTF-8: keep its bytes as \xNN so the message prints.
+        shown = os.fsencode(str(path)).decode("utf-8", "backslashreplace") if path is not None else None
+        super().__init__(detail, path=shown or "", offset=offset, **kw)
+        self.path = shown
         self.offset = offset
 
     def message(self, lang: str | None = None) -> str:

@@ -397,9 +397,9 @@ def put(
     """Store ``src``; returns its digests and the object path. Identical content is stored once."""
     root = store_root(home)
     tmpdir = root / "tmp"
-    tmpdir.mkdir(parents=True, exist_ok=True)
     tmp = tmpdir / f"{os.getpid()}-{threading.get_ident()}-{os.urandom(4).hex()}"
     try:
+        tmpdir.mkdir(parents=True, exist_ok=True)
         digests = hash_and_copy(src, tmp, progress)
         final = object_path(digests.sha256, home)
         if final.exists():
@@ -409,6 +409,14 @@ def put(
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, final)
         return digests, final
+    except OSError as exc:
+        # The source side raises EvidenceUnreadable itself; an OSError here is the store refusing.
+        if exc.errno == errno.ENOSPC:
+            raise StorageError(str(root), key="error.disk_full") from exc
+        raise StorageError(f"{exc.filename or root}: {exc.strerror or exc}") from exc
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        try:
+            if tmp.exists():
+                tmp.unlink()
+        except OSError:
+            pass  # the refusal above already says why; a leftover temp file is never an object

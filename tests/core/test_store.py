@@ -143,3 +143,22 @@ def test_permission_denied_is_a_clear_error_even_as_root(
     with pytest.raises(EvidenceUnreadable) as info:
         store.put(f)
     assert "locked" in info.value.message() and info.value.key == "error.permission"
+
+
+def test_store_that_refuses_writes_is_a_storage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tergeu.errors import StorageError
+
+    f = tmp_path / "seized.bin"
+    f.write_bytes(b"x" * 100)
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise PermissionError(1, "Operation not permitted", str(store.store_root() / "2d"))
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(StorageError) as info:
+        store.put(f)
+    msg = info.value.message("kk")
+    assert "Operation not permitted" in msg and "қойма" in msg
+    assert f.read_bytes() == b"x" * 100

@@ -99,7 +99,9 @@ def analyse(paths: Sequence[str | Path], evidence_ids: Sequence[int | None] | No
     # Map file positions (time order) back to the evidence ids given in argument order.
     by_path = {str(p): e for p, e in zip([str(x) for x in paths], ids, strict=False)}
     eids = [by_path.get(p) for p in pk.paths]
-    names = pl.Series(pk.paths, dtype=pl.Utf8)
+    from tergeu.evidence import path_text  # names of seized media may not be UTF-8
+
+    names = pl.Series([path_text(p) for p in pk.paths], dtype=pl.Utf8)
     flows.hstack(
         [
             names.gather(flows["first_file"].to_numpy()).alias("first_path"),
@@ -109,6 +111,7 @@ def analyse(paths: Sequence[str | Path], evidence_ids: Sequence[int | None] | No
     )
     for w in warnings:
         w.evidence_id = by_path.get(w.path)
+        w.path = path_text(w.path)
     return Analysis(
         flows=flows,
         dns=hn.dns,
