@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tergeu import custody, settings
 from tergeu.db import Case
-from tergeu.errors import ConfigError, NotFoundError, TergeuError
+from tergeu.errors import ConfigError, NotFoundError, StorageError, TergeuError
 
 #: Articles the qualification helper may suggest: Criminal Code of the RK ch. 7 and art. 190.
 KNOWN_ARTICLES = ("190", "205", "206", "207", "208", "209", "210", "211", "212", "213")
@@ -26,6 +27,9 @@ def _validate_articles(articles: Sequence[str]) -> list[str]:
     return cleaned
 
 
+NUMBER_ATTEMPTS = 20
+
+
 def new_case(
     session: Session,
     title: str,
@@ -37,19 +41,30 @@ def new_case(
     if not title.strip():
         raise TergeuError(key="error.empty_title")
     year = datetime.now(UTC).year
-    count = session.scalar(select(func.count(Case.id)).where(Case.number.like(f"TG-{year}-%"))) or 0
-    case = Case(
-        number=f"TG-{year}-{count + 1:06d}",
-        title=title,
-        articles=_validate_articles(articles),
-        created_by=created_by,
-        unit=str(fields.pop("unit", settings.get("unit"))),
-        **fields,
-    )
-    session.add(case)
-    session.flush()
-    custody.append(session, case, created_by, "opened", details={"title": title})
-    return case
+    unit = str(fields.pop("unit", settings.get("unit")))
+    cleaned = _validate_articles(articles)
+    for _attempt in range(NUMBER_ATTEMPTS):
+        # Next number after the highest one of the year; another process taking the same number at
+        # the same moment makes the unique constraint fail, and we simply take the next one.
+        last = session.scalar(select(func.max(Case.number)).where(Case.number.like(f"TG-{year}-%")))
+        seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+        case = Case(
+            number=f"TG-{year}-{seq:06d}",
+            title=title,
+            articles=cleaned,
+            created_by=created_by,
+            unit=unit,
+            **fields,
+        )
+        try:
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+        except IntegrityError:
+            continue
+        custody.append(session, case, created_by, "opened", details={"title": title})
+        return case
+    raise StorageError(f"no free case number after {NUMBER_ATTEMPTS} attempts")
 
 
 def get_case(session: Session, ref: str | int) -> Case:

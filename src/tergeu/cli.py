@@ -220,9 +220,7 @@ def custody_transfer(
     with session_scope() as s:
         c = get_case(s, case)
         items = c.evidence if evidence == ["all"] else [get_item(s, c, ref) for ref in evidence]
-        entry = custody.append(
-            s, c, src, "transferred", [i.id for i in items], {"from": src, "to": dst, "reason": reason}
-        )
+        entry = custody.transfer(s, c, [i.id for i in items], src, dst, reason)
         console.print(
             t("cli.transferred", items=", ".join(f"#{i.id}" for i in items), src=src, dst=dst, seq=entry.seq)
         )

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from tergeu import keys, settings
 from tergeu.db import Case, CustodyEntry, Officer
+from tergeu.errors import TergeuError
 from tergeu.i18n import t
 
 GENESIS = "0" * 64
@@ -257,3 +258,28 @@ def verify_chain(session: Session, case: Case) -> ChainReport:
         elif rows and rows[-1].seq < seq:
             problems.append(t("verify.anchor_short", last=rows[-1].seq, seq=seq))
     return ChainReport(entries=len(rows), seal=merkle_root([r.entry_hash for r in rows]), problems=problems)
+
+
+def holders(session: Session, case: Case) -> dict[int, str]:
+    """Who holds each evidence item now, read from the ledger: the acquirer, then each receiver."""
+    held: dict[int, str] = {}
+    for row in entries(session, case):
+        if row.action == "acquired":
+            for item in row.evidence_ids:
+                held[int(item)] = row.actor
+        elif row.action == "transferred" and row.details.get("to"):
+            for item in row.evidence_ids:
+                held[int(item)] = str(row.details["to"])
+    return held
+
+
+def transfer(
+    session: Session, case: Case, evidence_ids: Sequence[int], src: str, dst: str, reason: str = ""
+) -> CustodyEntry:
+    """Hand items from ``src`` to ``dst``; only the officer who holds an item may hand it over."""
+    held = holders(session, case)
+    for item in evidence_ids:
+        holder = held.get(int(item))
+        if holder is not None and holder != src:
+            raise TergeuError(f"#{item}", key="error.not_holder", item=f"#{item}", holder=holder, src=src)
+    return append(session, case, src, "transferred", evidence_ids, {"from": src, "to": dst, "reason": reason})

@@ -53,7 +53,7 @@ def run_demo(home: Path | None = None) -> DemoContext:
     if home is not None:
         os.environ["TERGEU_HOME"] = str(home)
     from tergeu.cases import new_case
-    from tergeu.custody import append
+    from tergeu.custody import transfer
     from tergeu.custody_export import export_ledger
     from tergeu.evidence import add_evidence
     from tergeu.verify import verify_case
@@ -77,9 +77,7 @@ def run_demo(home: Path | None = None) -> DemoContext:
         )
         result = add_evidence(s, case, evidence, OFFICER, source="tergeu demo samples")
         say(f"{t('demo.intake')}: {len(result.added)}")
-        append(
-            s, case, OFFICER, "transferred", [i.id for i in result.added], {"from": OFFICER, "to": EXAMINER}
-        )
+        transfer(s, case, [i.id for i in result.added], OFFICER, EXAMINER)
         say(t("demo.transfer"))
     ctx.where.append(("tergeu case show " + ctx.case_number, t("demo.look_case")))
     ctx.where.append(("tergeu custody log " + ctx.case_number, t("demo.look_ledger")))

@@ -226,3 +226,16 @@ def test_case_needs_a_title(title: str) -> None:
     out = run("--lang", "kk", "case", "new", title, code=1)
     assert "TG-" not in out and "атау" in out.lower()
     assert "TG-" not in run("case", "list")
+
+
+def test_only_the_holder_may_hand_over(tmp_path: Path) -> None:
+    number = _new_case()
+    f = tmp_path / "phone.img"
+    f.write_bytes(b"\x00" * 100)
+    run("evidence", "add", number, str(f), "--by", "Lt. Seitkali")
+    out = run("custody", "transfer", number, "all", "--from", "Nobody", "--to", "Someone", code=1)
+    assert "Lt. Seitkali" in out and "Nobody" in out
+    run("custody", "transfer", number, "all", "--from", "Lt. Seitkali", "--to", "Expert Omarova")
+    run("custody", "transfer", number, "all", "--from", "Lt. Seitkali", "--to", "x", code=1)
+    run("custody", "transfer", number, "all", "--from", "Expert Omarova", "--to", "Lt. Seitkali")
+    assert "Verification OK" in run("verify", number)
