@@ -94,6 +94,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Longest a network flow may last before it is cut, in seconds.",
         _positive_int,
     ),
+    Setting(
+        "net_gzip_max_mib",
+        4096,
+        "Largest size a gzip-compressed capture may expand to in memory, in MiB (guards against gzip bombs).",
+        _positive_int,
+    ),
     Setting("net_model", True, "Run the trained flow model in `tergeu net scan` besides the rules.", _bool),
     Setting("web_host", "127.0.0.1", "Address `tergeu serve` listens on (loopback by default)."),
     Setting("web_port", 8800, "Port `tergeu serve` listens on.", _positive_int),

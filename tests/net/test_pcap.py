@@ -189,3 +189,20 @@ def test_fifo_and_devices_are_refused_without_blocking(tmp_path: Path, kind: str
     finally:
         signal.alarm(0)
     assert "regular" in info.value.detail and str(path) in info.value.message()
+
+
+def test_gzip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip as _gzip
+
+    from tergeu.errors import InputError
+    from tergeu.net import pcap
+
+    bomb = tmp_path / "bomb.pcap.gz"
+    header = bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000")
+    with _gzip.open(bomb, "wb") as gz:
+        gz.write(header)
+        gz.write(b"\x00" * (3 << 20))
+    monkeypatch.setenv("TERGEU_NET_GZIP_MAX_MIB", "1")
+    with pytest.raises(InputError) as info:
+        pcap._open_bytes(bomb)
+    assert "bomb.pcap.gz" in info.value.message() and "TERGEU_NET_GZIP_MAX_MIB" in info.value.message()

@@ -509,8 +509,7 @@ def _open_bytes(path: Path) -> tuple[Any, bytes]:
             raise InputError("empty file (0 bytes), not a capture", path=path, offset=0)
         if head[:2] == GZIP_MAGIC:
             try:
-                with gzip.open(path, "rb") as gz:
-                    data = gz.read()
+                data = _gunzip_bounded(path)
                 return np.frombuffer(data, dtype=np.uint8), data[:4]
             except (OSError, EOFError) as exc:
                 # A cut gzip stream: keep what decompresses.
@@ -520,6 +519,29 @@ def _open_bytes(path: Path) -> tuple[Any, bytes]:
                 return np.frombuffer(data, dtype=np.uint8), data[:4]
         mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         return np.frombuffer(mm, dtype=np.uint8), head
+
+
+def _gzip_limit() -> int:
+    from tergeu import settings
+
+    return int(settings.get("net_gzip_max_mib")) << 20
+
+
+def _gunzip_bounded(path: Path) -> bytes:
+    """Decompress in chunks and stop at the configured size: a gzip bomb must not exhaust memory."""
+    limit = _gzip_limit()
+    out = bytearray()
+    with gzip.open(path, "rb") as gz:
+        while chunk := gz.read(1 << 20):
+            out += chunk
+            if len(out) > limit:
+                raise InputError(
+                    f"gzip capture expands beyond {limit >> 20} MiB (TERGEU_NET_GZIP_MAX_MIB); "
+                    "decompress it to disk and give the .pcap instead",
+                    path=path,
+                    offset=0,
+                )
+    return bytes(out)
 
 
 def _gunzip_partial(path: Path) -> bytes:
@@ -532,6 +554,8 @@ def _gunzip_partial(path: Path) -> bytes:
             try:
                 out += d.decompress(chunk)
             except zlib.error:
+                break
+            if len(out) > _gzip_limit():
                 break
     return bytes(out)
 
