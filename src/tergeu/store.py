@@ -112,9 +112,13 @@ class _Writer:
             if self.durable and self.unflushed >= self.FLUSH_EVERY and self.flushes.empty():
                 self.flushes.put(True)
                 self.unflushed = 0
-            back = memoryview(self.check)[: len(view)]
+            n = len(view)
+            back = memoryview(self.check)[:n]
             got = os.preadv(self.rfd, [back], offset)
-            if got != len(view) or back != view:
+            # Compare as bytearrays (memcmp); memoryview == compares item by item, 25x slower.
+            full = isinstance(view.obj, bytearray) and len(view.obj) == n == len(self.check)
+            same = self.check == view.obj if full else bytes(back) == bytes(view)
+            if got != n or not same:
                 raise IntegrityFailure(
                     [f"{self.dst}: stored copy differs from the bytes read at offset {offset}"]
                 )

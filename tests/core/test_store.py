@@ -162,3 +162,23 @@ def test_store_that_refuses_writes_is_a_storage_error(
     msg = info.value.message("kk")
     assert "Operation not permitted" in msg and "қойма" in msg
     assert f.read_bytes() == b"x" * 100
+
+
+def test_pipeline_refuses_a_stored_copy_that_differs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The threaded path compares every read-back chunk too, full chunks and the short last one."""
+    real_preadv = os.preadv
+
+    def flipped(fd: int, buffers: list[memoryview], offset: int) -> int:
+        got = real_preadv(fd, buffers, offset)
+        buffers[0][got - 1] ^= 1
+        return got
+
+    monkeypatch.setattr(store, "SMALL_BYTES", -1)
+    for size in (3 * 1024 * 1024 + 5, 16 * 1024 * 1024):
+        src = tmp_path / f"big-{size}.bin"
+        src.write_bytes(os.urandom(size))
+        monkeypatch.setattr(store.os, "preadv", flipped)
+        with pytest.raises(IntegrityFailure):
+            store.put(src)
+        monkeypatch.setattr(store.os, "preadv", real_preadv)
+        assert not [p for p in store.store_root().rglob("*") if p.is_file()]
