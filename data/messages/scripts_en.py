@@ -475,3 +475,82 @@ LEGIT["misc"] += [
     "Your HMRC self-assessment is due by 31 January, you can file it through your online account.",
     "Collection for Sarah's leaving gift: £5 each, give it to me by Friday.",
 ]
+
+# Sixth batch (msg2): short and chatty forms of documented scripts (FTC, Action Fraud, UK Finance
+# "Take Five", bank security pages of Barclays/HSBC/Chase describing "what we will never ask") and
+# genuine short notices and chats as hard negatives.
+FRAUD["otp_request"] += [
+    "what's the code they sent you? need it now",
+    "did you get a 6 digit text? read it to me so I can finish the refund",
+    "Bank security: to stop the transfer, reply with the one-time passcode we sent.",
+]
+FRAUD["bank_security"] += [
+    "We've detected fraud on your account. To protect your savings, transfer them to the holding account I'll text you now.",
+    "This is your bank calling about a suspicious direct debit. Please confirm your full card number, expiry date and security code.",
+    "Don't use your banking app for the next hour, we are tracing the criminals. Just follow my instructions.",
+]
+FRAUD["delivery"] += [
+    "Your parcel is on hold: unpaid import duty {amount}. Pay now or it will be returned: {url}",
+    "DHL: shipment {track} awaiting payment of {amount} customs charge. {url}",
+]
+FRAUD["prize"] += [
+    "Congrats! You've been selected for a free iPhone 16 in our customer survey. Claim it for just the shipping fee at {url}",
+    "You won the weekly draw! To get your {amount}, first pay the release tax via gift card.",
+]
+FRAUD["job"] += [
+    "Part-time job offer: {amount} per day, work from your phone, no experience. WhatsApp {phone}",
+    "Your account earned commission but it's frozen until you complete the combo task, deposit {amount} USDT to unlock it.",
+]
+FRAUD["account_takeover"] += [
+    "hey is this you in this video?? {url}",
+    "WhatsApp support: your account is being registered on another phone. To stop it send us the 6-digit code you received.",
+]
+FRAUD["relative"] += [
+    "Mum it's me, new phone. Need you to transfer {amount} for my rent today, I'll explain later, can't talk now",
+    "Hi Dad, phone broke, using a friend's. Could you urgently send money to this account? Bank app locked.",
+]
+FRAUD["tech_support"] += [
+    "Your Microsoft account licence has expired and your files will be deleted. Call {phone} to renew.",
+]
+FRAUD["crypto"] += [
+    "Airdrop live! Connect your wallet at {url} to claim 500 USDT before it ends.",
+]
+FRAUD["loan"] += [
+    "Pre-approved: {amount} personal loan, no credit check. Pay the {amount} arrangement fee to our agent to release it.",
+]
+FRAUD["investment"] += [
+    "Guaranteed returns, zero risk. Send {amount} to my account manager and watch it double in a week.",
+]
+LEGIT["bank_notice"] += [
+    "{bank}: we've temporarily blocked your card after an unusual payment. To unblock it, open the app or call the number on the back of your card.",
+    "Your card ending {last4} was used for {amount} at {shop}.",
+    "Reminder: your credit card payment of {amount} is due on {date}.",
+    "{bank}: you've set up a new payee. If this wasn't you, call us on the number on our website.",
+]
+LEGIT["otp"] += [
+    "{code} is your login code. Do not give it to anyone, even if they say they are from {bank}.",
+    "Use {code} to confirm your new device. If you didn't request this, change your password.",
+]
+LEGIT["chat"] += [
+    "what time is the meeting?",
+    "ok see you at 6",
+    "Can you send me the photos from yesterday?",
+    "did you get home ok?",
+]
+LEGIT["family"] += [
+    "Sent you {amount} for groceries, get milk and bread please.",
+    "Dad, can you lend me {amount} till payday? I'll pay back Friday.",
+]
+LEGIT["service"] += [
+    "Your parcel {track} was delivered to your safe place.",
+    "Your order {order} has been dispatched and will arrive tomorrow.",
+    "Your mobile bill of {amount} is ready. Pay it in the app by {date}.",
+]
+LEGIT["warning"] += [
+    "Reminder from {bank}: we will never ask you to move money to a safe account or share a one-time passcode.",
+    "If you get a call from 'your bank' asking you to transfer money, hang up and call the number on your card.",
+]
+LEGIT["market"] += [
+    "Hi, I'd like to buy the lamp. Can I collect it this evening and pay on pickup?",
+    "It's sold, sorry. Good luck with your search!",
+]
