@@ -2,7 +2,8 @@
 
 Each *core* sentence is one documented script (a fraud script from bank/police warnings, or a
 genuine message type). Variants add an opening, a closing and slot values (banks, amounts, links,
-phones, cards, names). The held-out split is by script: a core and all its variants are either
+phones, cards, names); some are typed with slips, without punctuation, with look-alike letters
+or in Latin letters (translit). The held-out split is by script: a core and all its variants are either
 train or test, decided by a hash of the script id, so test sentences are never seen in training.
 
 Run: ``python data/messages/build_corpus.py`` (deterministic: fixed seed, no network).
@@ -104,6 +105,45 @@ def _is_test(script: str) -> bool:
     return int(hashlib.sha1(script.encode()).hexdigest(), 16) % 4 == 0
 
 
+_TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch", "ъ": "", "ы": "y", "ь": "",
+    "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
+    "һ": "h", "і": "i",
+}
+
+
+def _translit(text: str) -> str:
+    """Cyrillic typed in Latin letters, as people do on phones without a Cyrillic keyboard."""
+    out = []
+    for ch in text:
+        t = _TRANSLIT.get(ch.lower())
+        if t is None:
+            out.append(ch)
+        else:
+            out.append(t.capitalize() if ch.isupper() else t)
+    return "".join(out)
+
+
+def _typos(text: str, rnd: random.Random) -> str:
+    """One or two slips of the thumb: a dropped, doubled or swapped letter inside a longer word."""
+    words = text.split(" ")
+    idx = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    for i in rnd.sample(idx, min(len(idx), rnd.randint(1, 2))):
+        w = words[i]
+        j = rnd.randrange(1, len(w) - 2)
+        op = rnd.randrange(3)
+        if op == 0:
+            w = w[:j] + w[j + 1 :]
+        elif op == 1:
+            w = w[:j] + w[j] + w[j:]
+        else:
+            w = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+        words[i] = w
+    return " ".join(words)
+
+
 def _perturb(text: str, rnd: random.Random) -> str:
     r = rnd.random()
     if r < 0.08:
@@ -113,6 +153,10 @@ def _perturb(text: str, rnd: random.Random) -> str:
     if r < 0.18:
         swap = str.maketrans("аеорсАЕОРС", "aeopcAEOPC")
         return text.translate(swap)
+    if r < 0.25:
+        return _typos(text, rnd)
+    if r < 0.29 and any("\u0400" <= c <= "\u04ff" for c in text):
+        return _translit(text).lower()
     return text
 
 

@@ -360,3 +360,197 @@ LEGIT["service"] += [
     "Your Netflix membership has been renewed. Enjoy watching!",
     "Your tax return has been received. No action is needed.",
 ]
+
+# Fifth batch (msg2): schemes from US FTC consumer alerts (unpaid-toll texts, task scams, refund
+# and recovery scams, gift-card payments, Google Voice code scams, fake Amazon/Apple/PayPal orders,
+# SSA/IRS impersonation), UK Action Fraud / UK Finance "Take Five" (courier fraud, HMRC, "Hi Mum",
+# Royal Mail/Evri redelivery, TV licence), and more hard negatives.
+FRAUD["delivery"] += [
+    "Evri: we missed you today. A redelivery fee of {amount} is required, rebook your slot at {url}",
+    "Final notice: you have an unpaid toll balance of {amount}. Pay by tonight to avoid a late fee and licence suspension: {url}",
+    "US Postal Service: your package cannot be delivered due to an incomplete address. Update it within 12 hours {url}",
+]
+FRAUD["bank_security"] += [
+    "This is the fraud team. Someone at your branch is involved in the theft, so don't tell staff anything; withdraw the cash and we'll send a courier to collect it as evidence.",
+    "Amazon here: an order for an iPhone 15 for {amount} was placed on your account. Press 1 to speak to an agent and cancel it.",
+    "your account has been flagged, we need to move your balance to a protected account while we investigate, I'll give you the sort code",
+    "Apple Support: your iCloud was used to buy gift cards. To reverse the charge, we'll verify your card number and the code we just texted.",
+]
+FRAUD["otp_request"] += [
+    "Hi, I'm interested in the puppy you listed, but I need to make sure you're real. I'll send a code to your phone, just tell me what it says.",
+    "This is the clinic confirming your appointment tomorrow, please reply with the 6-digit code you received to keep your slot.",
+    "pls send me the verification code google just texted u, I'm setting up my account and used ur number by accident",
+]
+FRAUD["police"] += [
+    "This is Detective Harris from the police. Your bank card has been cloned; we need you to hand it to our courier with your PIN written down so we can collect evidence.",
+    "Social Security Administration: your SSN has been suspended due to suspicious activity. Call {phone} immediately to avoid arrest.",
+    "HMRC: a criminal case has been filed against you for unpaid tax. Settle the amount of {amount} today or officers will attend your address.",
+]
+FRAUD["social_payment"] += [
+    "HMRC: you are eligible for a tax refund of {amount}. Submit your bank details here to receive it: {url}",
+    "Your TV Licence payment failed and your licence will expire. Update your payment details now: {url}",
+    "Student loan forgiveness: you qualify to have your balance cleared. Enrol today, a one-time processing fee of {amount} applies.",
+]
+FRAUD["job"] += [
+    "Hi, I'm a recruiter. Remote job, rate products in our app, 30 minutes a day, {amount} daily. Some tasks need a small top-up in crypto which you get back with commission.",
+    "We saw your CV. You're hired as a payment processing agent: receive customer payments into your account and forward them, keep 10%.",
+    "Congratulations on your new position! Before you start, buy the home-office equipment from our approved vendor, we'll reimburse you with the first paycheck.",
+]
+FRAUD["investment"] += [
+    "My uncle is an analyst at a big fund and gives us inside signals, I made {amount} this week. Want me to show you the platform? {url}",
+    "Limited spots: AI trading bot with guaranteed 2% daily returns, start with {amount}, withdraw any time.",
+]
+FRAUD["crypto"] += [
+    "We are a fund recovery agency. We traced the crypto you lost to scammers and can return it after you pay the blockchain release fee of {amount}.",
+    "Your wallet has been compromised. Connect it to our secure validator at {url} and enter your recovery phrase to migrate the funds.",
+]
+FRAUD["marketplace"] += [
+    "I sent the payment via Zelle but it's pending because you need a business account upgrade. Send me {amount} and the bank will release the full payment.",
+    "I'll pay extra for shipping, my mover will collect the item. I've sent a cheque for more than the price, please refund the difference by wire.",
+]
+FRAUD["relative"] += [
+    "Hi Mum, this is my new number, I dropped my phone in the toilet. Can you pay a bill for me, I can't access my banking app until tomorrow?",
+    "Grandpa, it's me, I've been arrested and need bail money. Please don't tell Mum, the lawyer will call you, pay him with gift cards.",
+]
+FRAUD["tech_support"] += [
+    "WARNING: your computer has been blocked due to a virus. Do not restart. Call Microsoft Support on {phone} immediately.",
+    "PayPal: invoice for {amount} for Norton antivirus renewal has been paid. If you did not authorise this, call our billing desk {phone}.",
+]
+FRAUD["account_takeover"] += [
+    "Your Facebook page will be disabled for copyright violation. Appeal within 24 hours by logging in here: {url}",
+    "Instagram: someone tried to log in from a new device. If it wasn't you, verify your account with your password and the code: {url}",
+]
+FRAUD["prize"] += [
+    "You have an unclaimed reward from your mobile carrier: {amount} in loyalty points expiring today. Redeem now: {url}",
+]
+FRAUD["romance"] += [
+    "My love, I'm on the oil rig and my salary is blocked until the contract ends. Could you send {amount} in Steam cards so I can pay the customs fee and come to you?",
+]
+FRAUD["loan"] += [
+    "Your loan of {amount} is approved regardless of credit score! Pay the insurance fee with a gift card to release the funds today.",
+]
+FRAUD["rental"] += [
+    "The flat is still available but lots of people want it. I'm abroad, so send the first month and deposit by bank transfer and I'll post you the keys.",
+]
+LEGIT["otp"] += [
+    "Your Google verification code is {code}. Don't share it with anyone, Google will never ask for it.",
+    "{code} is your delivery PIN. Give it to the courier only when you receive your parcel.",
+    "Your one-time passcode for {bank} is {code}. We will never call you to ask for it.",
+]
+LEGIT["bank_notice"] += [
+    "{bank}: we've declined a card payment of {amount} at an online store. If it was you, approve it in the app; we never ask you to move money.",
+    "Your direct debit for council tax of {amount} will be collected on {date}.",
+    "Your savings account earned {amount} in interest this month.",
+    "Your new debit card has been dispatched and should arrive within 5 working days.",
+]
+LEGIT["family"] += [
+    "Mum, can you send me {amount} for the bus pass? I'll pay you back when I get paid on Friday.",
+    "Dad, I put the rent money in your account, can you check it arrived?",
+    "Grandma asked me to pick up her prescription, I've paid for it already.",
+    "Can you pay the window cleaner today? The cash is in the kitchen drawer.",
+]
+LEGIT["market"] += [
+    "Hi, is the bike still for sale? I can come and look at it tomorrow and pay cash if it's ok.",
+    "I've paid through the app's checkout, the item shows as sold on my side, when can you post it?",
+    "Sure, you can collect the sofa on Saturday. Please bring a friend, it's heavy.",
+]
+LEGIT["warning"] += [
+    "Action Fraud warns of a rise in courier fraud: police will never ask you to hand over your card or withdraw cash.",
+    "FTC alert: scammers are sending texts about unpaid tolls. If you're unsure, check your account on the toll agency's official site.",
+    "News: a man was jailed for running a 'Hi Mum' text scam that targeted hundreds of parents.",
+]
+LEGIT["service"] += [
+    "Your TV Licence has been renewed. No action is needed.",
+    "Your toll account was topped up automatically with {amount}.",
+    "Your appointment at the clinic is confirmed for {date} at 10:30. Reply C to cancel.",
+    "Your job application was received. Our team will review it and contact you if you are shortlisted.",
+]
+LEGIT["chat"] += [
+    "running 10 min late, grab a table for us",
+    "Did you see the game last night? Unbelievable finish.",
+    "Can you cover my shift on Thursday? I'll swap with you next week.",
+]
+LEGIT["misc"] += [
+    "IT: we're patching all laptops tonight, please leave yours on and connected to the VPN.",
+    "Your HMRC self-assessment is due by 31 January, you can file it through your online account.",
+    "Collection for Sarah's leaving gift: £5 each, give it to me by Friday.",
+]
+
+# Sixth batch (msg2): short and chatty forms of documented scripts (FTC, Action Fraud, UK Finance
+# "Take Five", bank security pages of Barclays/HSBC/Chase describing "what we will never ask") and
+# genuine short notices and chats as hard negatives.
+FRAUD["otp_request"] += [
+    "what's the code they sent you? need it now",
+    "did you get a 6 digit text? read it to me so I can finish the refund",
+    "Bank security: to stop the transfer, reply with the one-time passcode we sent.",
+]
+FRAUD["bank_security"] += [
+    "We've detected fraud on your account. To protect your savings, transfer them to the holding account I'll text you now.",
+    "This is your bank calling about a suspicious direct debit. Please confirm your full card number, expiry date and security code.",
+    "Don't use your banking app for the next hour, we are tracing the criminals. Just follow my instructions.",
+]
+FRAUD["delivery"] += [
+    "Your parcel is on hold: unpaid import duty {amount}. Pay now or it will be returned: {url}",
+    "DHL: shipment {track} awaiting payment of {amount} customs charge. {url}",
+]
+FRAUD["prize"] += [
+    "Congrats! You've been selected for a free iPhone 16 in our customer survey. Claim it for just the shipping fee at {url}",
+    "You won the weekly draw! To get your {amount}, first pay the release tax via gift card.",
+]
+FRAUD["job"] += [
+    "Part-time job offer: {amount} per day, work from your phone, no experience. WhatsApp {phone}",
+    "Your account earned commission but it's frozen until you complete the combo task, deposit {amount} USDT to unlock it.",
+]
+FRAUD["account_takeover"] += [
+    "hey is this you in this video?? {url}",
+    "WhatsApp support: your account is being registered on another phone. To stop it send us the 6-digit code you received.",
+]
+FRAUD["relative"] += [
+    "Mum it's me, new phone. Need you to transfer {amount} for my rent today, I'll explain later, can't talk now",
+    "Hi Dad, phone broke, using a friend's. Could you urgently send money to this account? Bank app locked.",
+]
+FRAUD["tech_support"] += [
+    "Your Microsoft account licence has expired and your files will be deleted. Call {phone} to renew.",
+]
+FRAUD["crypto"] += [
+    "Airdrop live! Connect your wallet at {url} to claim 500 USDT before it ends.",
+]
+FRAUD["loan"] += [
+    "Pre-approved: {amount} personal loan, no credit check. Pay the {amount} arrangement fee to our agent to release it.",
+]
+FRAUD["investment"] += [
+    "Guaranteed returns, zero risk. Send {amount} to my account manager and watch it double in a week.",
+]
+LEGIT["bank_notice"] += [
+    "{bank}: we've temporarily blocked your card after an unusual payment. To unblock it, open the app or call the number on the back of your card.",
+    "Your card ending {last4} was used for {amount} at {shop}.",
+    "Reminder: your credit card payment of {amount} is due on {date}.",
+    "{bank}: you've set up a new payee. If this wasn't you, call us on the number on our website.",
+]
+LEGIT["otp"] += [
+    "{code} is your login code. Do not give it to anyone, even if they say they are from {bank}.",
+    "Use {code} to confirm your new device. If you didn't request this, change your password.",
+]
+LEGIT["chat"] += [
+    "what time is the meeting?",
+    "ok see you at 6",
+    "Can you send me the photos from yesterday?",
+    "did you get home ok?",
+]
+LEGIT["family"] += [
+    "Sent you {amount} for groceries, get milk and bread please.",
+    "Dad, can you lend me {amount} till payday? I'll pay back Friday.",
+]
+LEGIT["service"] += [
+    "Your parcel {track} was delivered to your safe place.",
+    "Your order {order} has been dispatched and will arrive tomorrow.",
+    "Your mobile bill of {amount} is ready. Pay it in the app by {date}.",
+]
+LEGIT["warning"] += [
+    "Reminder from {bank}: we will never ask you to move money to a safe account or share a one-time passcode.",
+    "If you get a call from 'your bank' asking you to transfer money, hang up and call the number on your card.",
+]
+LEGIT["market"] += [
+    "Hi, I'd like to buy the lamp. Can I collect it this evening and pay on pickup?",
+    "It's sold, sorry. Good luck with your search!",
+]

@@ -30,3 +30,17 @@ def test_every_cue_has_a_translation() -> None:
 
     for name in C.CUE_NAMES:
         assert f"messages.cue.{name}" in catalogue()
+
+
+def test_warnings_that_forbid_the_request_are_genuine_markers() -> None:
+    """Bank warnings name AnyDesk or the "safe account" while forbidding them; a fraudster asks for them."""
+    warnings = (
+        "Kaspi напоминает: не устанавливайте по просьбе незнакомцев приложения AnyDesk.",
+        "Never install AnyDesk or TeamViewer because a caller asks you to.",
+        "AnyDesk қосымшасын бейтаныс адамның өтініші бойынша орнатпаңыз.",
+    )
+    for text in warnings:
+        assert "never_share" in {h.name for h in C.find_cues(fold(text))}, text
+    scam = "Для защиты счёта установите приложение AnyDesk и продиктуйте номер рабочего места."
+    names = {h.name for h in C.find_cues(fold(scam))}
+    assert "remote_access" in names and "never_share" not in names

@@ -299,6 +299,10 @@ CUES: tuple[CueDef, ...] = (
             r"ешкімге (?:айтпа|берме|хабарлама|көрсетпе)\w*|ешкіммен бөліспе\w*|бөліспеңіз",
             r"ешқашан (?:сұрамайды|сұрамайды)",
             r"банк ешқашан",
+            # genuine warnings forbid the fraudster's request outright ("do not install AnyDesk")
+            r"не (?:устанавливайте|скачивайте|переходите по|открывайте ссылк|переводите (?:деньги |средства )?на)",
+            r"(?:never|do not|don'?t) (?:install|download|click|move (?:your )?money|transfer (?:your )?(?:money|funds) to)",
+            r"(?:орнатпаңыз|жүктемеңіз|өтпеңіз|аудармаңыз)",
         ),
         fraud=False,
     ),
