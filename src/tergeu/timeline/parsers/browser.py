@@ -33,16 +33,14 @@ def _tables(con: sqlite3.Connection) -> set[str]:
 
 
 class _SqliteParser(TimelineParser):
+    """Opens the database read-only, refuses it without the ``required`` tables, and turns a SQLite
+    error part-way through into a warning that keeps the events already read."""
+
+    required: ClassVar[tuple[str, ...]] = ()
+
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
         return head.startswith(b"SQLite format 3\x00")
-
-
-class ChromiumHistoryParser(_SqliteParser):
-    name: ClassVar[str] = "chromium_history"
-    format: ClassVar[str] = "Chromium/Chrome/Edge/Yandex History (SQLite)"
-    description: ClassVar[str] = "visits and downloads"
-    priority: ClassVar[int] = 88
 
     def parse(self, ctx: ParseContext) -> Iterator[Item]:
         try:
@@ -50,19 +48,33 @@ class ChromiumHistoryParser(_SqliteParser):
             tables = _tables(con)
         except sqlite3.DatabaseError as exc:
             raise NotMyFormat(f"unreadable SQLite: {exc}", path=ctx.name) from exc
-        if not {"urls", "visits"} <= tables:
+        if not set(self.required) <= tables:
             con.close()
-            raise NotMyFormat("no urls/visits tables", path=ctx.name)
+            raise NotMyFormat(f"no {'/'.join(self.required)} tables", path=ctx.name)
         try:
-            yield from self._visits(con, ctx)
-            if "downloads" in tables:
-                yield from self._downloads(con, ctx)
+            yield from self._items(con, tables, ctx)
         except sqlite3.DatabaseError as exc:
             w = ctx.warn(f"SQLite error: {exc}", code="sqlite")
             if w:
                 yield w
         finally:
             con.close()
+
+    def _items(self, con: sqlite3.Connection, tables: set[str], ctx: ParseContext) -> Iterator[Item]:
+        raise NotImplementedError
+
+
+class ChromiumHistoryParser(_SqliteParser):
+    name: ClassVar[str] = "chromium_history"
+    format: ClassVar[str] = "Chromium/Chrome/Edge/Yandex History (SQLite)"
+    description: ClassVar[str] = "visits and downloads"
+    priority: ClassVar[int] = 88
+    required: ClassVar[tuple[str, ...]] = ("urls", "visits")
+
+    def _items(self, con: sqlite3.Connection, tables: set[str], ctx: ParseContext) -> Iterator[Item]:
+        yield from self._visits(con, ctx)
+        if "downloads" in tables:
+            yield from self._downloads(con, ctx)
 
     def _visits(self, con: sqlite3.Connection, ctx: ParseContext) -> Iterator[Item]:
         q = (
@@ -134,60 +146,47 @@ class FirefoxPlacesParser(_SqliteParser):
     description: ClassVar[str] = "history visits and bookmarks"
     priority: ClassVar[int] = 87
 
-    def parse(self, ctx: ParseContext) -> Iterator[Item]:
-        try:
-            con = open_ro(ctx.path)
-            tables = _tables(con)
-        except sqlite3.DatabaseError as exc:
-            raise NotMyFormat(f"unreadable SQLite: {exc}", path=ctx.name) from exc
-        if not {"moz_places", "moz_historyvisits"} <= tables:
-            con.close()
-            raise NotMyFormat("no moz_places/moz_historyvisits tables", path=ctx.name)
-        try:
-            q = (
-                "SELECT v.id, v.visit_date, p.url, p.title, v.visit_type, p.visit_count FROM moz_historyvisits v "
-                "JOIN moz_places p ON v.place_id = p.id ORDER BY v.id"
+    required: ClassVar[tuple[str, ...]] = ("moz_places", "moz_historyvisits")
+
+    def _items(self, con: sqlite3.Connection, tables: set[str], ctx: ParseContext) -> Iterator[Item]:
+        q = (
+            "SELECT v.id, v.visit_date, p.url, p.title, v.visit_type, p.visit_count FROM moz_historyvisits v "
+            "JOIN moz_places p ON v.place_id = p.id ORDER BY v.id"
+        )
+        for vid, vd, url, title, vtype, count in con.execute(q):
+            if not vd:
+                continue
+            attrs: dict[str, Any] = {
+                "url": url,
+                "title": title or "",
+                "visit_type": vtype,
+                "visit_count": count,
+                "browser": "firefox",
+            }
+            yield Event(
+                ts=EPOCH + timedelta(microseconds=int(vd)),
+                source="browser",
+                event_type="web_visit",
+                message=f"{url} ({title or ''})",
+                ref=ctx.ref(None, f"moz_historyvisits.id={vid}"),
+                ts_desc="Page Visited",
+                ts_precision="us",
+                tz="UTC",
+                attrs=attrs,
             )
-            for vid, vd, url, title, vtype, count in con.execute(q):
-                if not vd:
+        if "moz_bookmarks" in tables:
+            q = "SELECT b.id, b.dateAdded, b.title, p.url FROM moz_bookmarks b LEFT JOIN moz_places p ON b.fk = p.id"
+            for bid, added, title, url in con.execute(q):
+                if not added:
                     continue
-                attrs: dict[str, Any] = {
-                    "url": url,
-                    "title": title or "",
-                    "visit_type": vtype,
-                    "visit_count": count,
-                    "browser": "firefox",
-                }
                 yield Event(
-                    ts=EPOCH + timedelta(microseconds=int(vd)),
+                    ts=EPOCH + timedelta(microseconds=int(added)),
                     source="browser",
-                    event_type="web_visit",
-                    message=f"{url} ({title or ''})",
-                    ref=ctx.ref(None, f"moz_historyvisits.id={vid}"),
-                    ts_desc="Page Visited",
+                    event_type="web_bookmark",
+                    message=f"bookmark {title or ''} {url or ''}".strip(),
+                    ref=ctx.ref(None, f"moz_bookmarks.id={bid}"),
+                    ts_desc="Creation Time",
                     ts_precision="us",
                     tz="UTC",
-                    attrs=attrs,
+                    attrs={"url": url or "", "title": title or "", "browser": "firefox"},
                 )
-            if "moz_bookmarks" in tables:
-                q = "SELECT b.id, b.dateAdded, b.title, p.url FROM moz_bookmarks b LEFT JOIN moz_places p ON b.fk = p.id"
-                for bid, added, title, url in con.execute(q):
-                    if not added:
-                        continue
-                    yield Event(
-                        ts=EPOCH + timedelta(microseconds=int(added)),
-                        source="browser",
-                        event_type="web_bookmark",
-                        message=f"bookmark {title or ''} {url or ''}".strip(),
-                        ref=ctx.ref(None, f"moz_bookmarks.id={bid}"),
-                        ts_desc="Creation Time",
-                        ts_precision="us",
-                        tz="UTC",
-                        attrs={"url": url or "", "title": title or "", "browser": "firefox"},
-                    )
-        except sqlite3.DatabaseError as exc:
-            w = ctx.warn(f"SQLite error: {exc}", code="sqlite")
-            if w:
-                yield w
-        finally:
-            con.close()
