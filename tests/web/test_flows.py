@@ -231,8 +231,7 @@ def test_findings_and_events_of_any_analyzer_appear_without_page_changes(
                 ),
             ],
         )
-        # Rows as results.save_events writes them (its bulk path is bypassed here: it hands naive
-        # datetimes to the UTC column type, reported to the lead).
+        # Event rows written directly, as any analyzer's rows would look in the table.
         for m, src in ((1, "auth.log"), (2, "evtx"), (3, "auth.log")):
             s.add(
                 EventRow(

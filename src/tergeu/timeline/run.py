@@ -8,7 +8,7 @@ read from the store's read-only copy, and the original file name is used for sni
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tergeu.db import Case, EventRow, EvidenceItem
 from tergeu.records import Event, EvidenceRef, ParseWarning
+from tergeu.results import save_events
 from tergeu.timeline.core import ParseContext, parse_file
 
 ANALYZER = "timeline"
@@ -236,7 +237,7 @@ def build_case(
     out = BuildResult()
     results.clear(session, case, ANALYZER)
     session.execute(delete(EventRow).where(EventRow.case_id == case.id, EventRow.source.in_(SOURCES)))
-    out.events += store_events(session, case, evidence_fs_events(items))
+    out.events += save_events(session, case, evidence_fs_events(items))
     executor = get_executor(len(tasks))
     try:
         for task, res in executor.run(parse_task, tasks):
@@ -250,7 +251,7 @@ def build_case(
                 out.skipped.append(task["name"] + (f": {res.error}" if res.error else ""))
                 continue
             out.files += 1
-            out.events += store_events(session, case, spilled(res))
+            out.events += save_events(session, case, spilled(res))
             out.warnings += results.save_warnings(session, case, ANALYZER, res.warnings)
             out.per_parser[res.parser] = out.per_parser.get(res.parser, 0) + res.n_events
     finally:
@@ -265,83 +266,6 @@ def build_case(
         {"analyzer": ANALYZER, "events": out.events, "files": out.files, "parsers": out.per_parser},
     )
     return out
-
-
-_SQLITE_INSERT = (
-    'INSERT INTO events (case_id, evidence_id, ts, ts_precision, tz, ts_desc, source, event_type, message, attrs, "offset", record) '
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def store_events(session: Session, case: Case, events: Iterable[Event], batch: int = 5000) -> int:
-    """Batch insert of events.
-
-    On SQLite the rows go straight to the driver (the text forms SQLAlchemy itself writes for
-    ``UTCDateTime`` and ``JSON``), which is several times faster for millions of rows; elsewhere
-    through a Core insert whose column types convert aware UTC times. (``tergeu.results.save_events``
-    hands naive datetimes to an insert that still applies ``UTCDateTime``, which refuses them.)
-    """
-    import json
-
-    from sqlalchemy import insert
-
-    conn = session.connection()
-    fast = conn.dialect.name == "sqlite"
-    table: Any = EventRow.__table__
-    n = 0
-    rows: list[Any] = []
-    dumps = json.dumps
-
-    def flush() -> None:
-        if fast:
-            conn.exec_driver_sql(_SQLITE_INSERT, rows)
-        else:
-            session.execute(insert(table), rows)
-
-    for e in events:
-        if fast:
-            ts = e.ts.astimezone(UTC)
-            rows.append(
-                (
-                    case.id,
-                    e.ref.evidence_id,
-                    f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d} {ts.hour:02d}:{ts.minute:02d}:{ts.second:02d}.{ts.microsecond:06d}",
-                    e.ts_precision,
-                    e.tz,
-                    e.ts_desc,
-                    e.source,
-                    e.event_type,
-                    e.message,
-                    dumps(e.attrs, ensure_ascii=False, default=str),
-                    e.ref.offset,
-                    e.ref.record,
-                )
-            )
-        else:
-            rows.append(
-                {
-                    "case_id": case.id,
-                    "evidence_id": e.ref.evidence_id,
-                    "ts": e.ts,
-                    "ts_precision": e.ts_precision,
-                    "tz": e.tz,
-                    "ts_desc": e.ts_desc,
-                    "source": e.source,
-                    "event_type": e.event_type,
-                    "message": e.message,
-                    "attrs": e.attrs,
-                    "offset": e.ref.offset,
-                    "record": e.ref.record,
-                }
-            )
-        if len(rows) >= batch:
-            flush()
-            n += len(rows)
-            rows = []
-    if rows:
-        flush()
-        n += len(rows)
-    return n
 
 
 def evidence_fs_events(items: Sequence[EvidenceItem]) -> Iterator[Event]:
