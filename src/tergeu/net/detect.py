@@ -26,6 +26,11 @@ from tergeu.records import EvidenceRef, Finding
 ANALYZER = "net"
 
 
+def _where(frame: pl.DataFrame, **equal: Any) -> pl.DataFrame:
+    """The rows of one group found by ``group_by``: every named column equal to its value."""
+    return frame.filter(pl.all_horizontal([pl.col(k) == v for k, v in equal.items()]))
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Defaults; each line says what a benign host would have to do to cross it."""
@@ -208,9 +213,7 @@ class Detector:
             return
         g = probes.group_by("src", "dst", "bucket").agg(pl.col("dport").n_unique().alias("ports"))
         for src, dst, bucket, ports in g.filter(pl.col("ports") >= th.scan_ports).iter_rows():
-            rows = probes.filter(
-                (pl.col("src") == src) & (pl.col("dst") == dst) & (pl.col("bucket") == bucket)
-            )
+            rows = _where(probes, src=src, dst=dst, bucket=bucket)
             sub = self._scan_type(rows)
             yield self.finding(
                 "port_scan",
@@ -260,9 +263,7 @@ class Detector:
             return
         g = probes.group_by("src", "dst", "bucket").agg(pl.col("dport").n_unique().alias("ports"))
         for src, dst, bucket, ports in g.filter(pl.col("ports") >= th.scan_ports).iter_rows():
-            rows = probes.filter(
-                (pl.col("src") == src) & (pl.col("dst") == dst) & (pl.col("bucket") == bucket)
-            )
+            rows = _where(probes, src=src, dst=dst, bucket=bucket)
             unreach = self.f.filter(
                 (pl.col("proto").is_in([1, 58]))
                 & (pl.col("src") == dst)
@@ -332,11 +333,7 @@ class Detector:
             hosts = ip_hosts | (arp_hosts if use_arp else set())
             if len(hosts) < th.sweep_hosts:
                 continue
-            rows = (
-                probes.filter((pl.col("src") == src) & (pl.col("bucket") == bucket)).sort("start_ns")
-                if probes.height
-                else probes
-            )
+            rows = _where(probes, src=src, bucket=bucket).sort("start_ns") if probes.height else probes
             refs = _refs(rows, self.paths, self.eids, limit=10) if rows.height else []
             starts: list[int] = rows["start_ns"].to_list() if rows.height else []
             ends: list[int] = rows["end_ns"].to_list() if rows.height else []
@@ -413,12 +410,7 @@ class Detector:
             hit = fails >= th.brute_attempts if clear else conns >= th.brute_conns
             if not hit:
                 continue
-            rows = sess.filter(
-                (pl.col("src") == src)
-                & (pl.col("dst") == dst)
-                & (pl.col("dport") == dport)
-                & (pl.col("bucket") == bucket)
-            ).sort("start_ns")
+            rows = _where(sess, src=src, dst=dst, dport=dport, bucket=bucket).sort("start_ns")
             svc = LOGIN_PORTS[dport]
             x = fails / th.brute_attempts if clear else conns / th.brute_conns
             what = f"{fails} refused logins in {conns} sessions" if clear else f"{conns} sessions"
@@ -452,12 +444,7 @@ class Detector:
             return
         g = fails.group_by("src", "dst", "dport", "bucket").agg(pl.len().alias("n"))
         for src, dst, dport, bucket, n in g.filter(pl.col("n") >= th.brute_http_fail).iter_rows():
-            rows = fails.filter(
-                (pl.col("src") == src)
-                & (pl.col("dst") == dst)
-                & (pl.col("dport") == dport)
-                & (pl.col("bucket") == bucket)
-            ).sort("start_ns")
+            rows = _where(fails, src=src, dst=dst, dport=dport, bucket=bucket).sort("start_ns")
             uris = Counter(u for u in rows["http_uri"].to_list() if u)
             yield self.finding(
                 "brute_force",
@@ -492,9 +479,7 @@ class Detector:
             pl.len().alias("n"), pl.col("start_ns").min().alias("a"), pl.col("start_ns").max().alias("b")
         )
         for dst, dport, bucket, n, _a, _b in g.filter(pl.col("n") >= th.syn_flood_halfopen).iter_rows():
-            rows = half.filter(
-                (pl.col("dst") == dst) & (pl.col("dport") == dport) & (pl.col("bucket") == bucket)
-            ).sort("start_ns")
+            rows = _where(half, dst=dst, dport=dport, bucket=bucket).sort("start_ns")
             srcs = Counter(rows["src"].to_list())
             top, top_n = srcs.most_common(1)[0]
             yield self.finding(
@@ -532,12 +517,7 @@ class Detector:
             pps = pk / span
             if pps < th.flood_pps:
                 continue
-            rows = f.filter(
-                (pl.col("src") == src)
-                & (pl.col("dst") == dst)
-                & (pl.col("proto") == proto)
-                & (pl.col("bucket") == bucket)
-            ).sort("start_ns")
+            rows = _where(f, src=src, dst=dst, proto=proto, bucket=bucket).sort("start_ns")
             name = "udp_flood" if proto == 17 else "icmp_flood"
             yield self.finding(
                 "dos",
@@ -573,12 +553,7 @@ class Detector:
             return
         g = slow.group_by("src", "dst", "dport", "bucket").agg(pl.len().alias("n"))
         for src, dst, dport, bucket, n in g.filter(pl.col("n") >= th.slow_conns).iter_rows():
-            rows = slow.filter(
-                (pl.col("src") == src)
-                & (pl.col("dst") == dst)
-                & (pl.col("dport") == dport)
-                & (pl.col("bucket") == bucket)
-            ).sort("start_ns")
+            rows = _where(slow, src=src, dst=dst, dport=dport, bucket=bucket).sort("start_ns")
             yield self.finding(
                 "dos",
                 "slowloris",
